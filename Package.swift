@@ -1,0 +1,41 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "fiscal",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "FiscalKit", targets: ["FiscalKit"]),
+        .executable(name: "fiscal", targets: ["fiscal"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        .target(
+            name: "FiscalKit",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            resources: [
+                // Embedded in the binary, so an installed `fiscal` works in any directory.
+                .embedInCode("Resources/schema.sql"),
+                .embedInCode("Resources/metrics.csv"),
+            ]
+        ),
+        .executableTarget(
+            name: "fiscal",
+            dependencies: [
+                "FiscalKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "FiscalKitTests",
+            dependencies: ["FiscalKit", "fiscal"]
+        ),
+    ]
+)

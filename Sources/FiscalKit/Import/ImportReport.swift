@@ -1,0 +1,16 @@
+/// One line per imported file, for people and logs.
+public enum ImportReport {
+    public static func line(_ summary: ImportSummary) -> String {
+        switch summary.outcome {
+        case let .unchanged(importID, path):
+            let same = path == summary.path ? "" : " (as \(path))"
+            return "\(summary.path): already imported as import #\(importID)\(same); nothing changed"
+        case let .imported(importID):
+            var text = "\(summary.path): import #\(importID), \(summary.rows) rows, \(summary.figures) figures stored, "
+                + "\(summary.missing) missing skipped, \(summary.conflicts) new conflicts"
+            if summary.encoding != TextEncoding.utf8.rawValue { text += " [\(summary.encoding)]" }
+            if !summary.ignoredColumns.isEmpty { text += "; ignored columns: \(summary.ignoredColumns.joined(separator: ", "))" }
+            return text
+        }
+    }
+}

@@ -1,0 +1,202 @@
+import Foundation
+
+/// A result ready to print in any ``OutputFormat``: named columns and rows of
+/// cells. Commands build one; the renderers decide how each cell looks.
+///
+/// ```swift
+/// var table = ResultTable(columns: ["unit", "value"])
+/// table.append([.text("白仓镇"), .number(ExactValue(e6: 3_290_000))])
+/// print(table.rendered(as: .table))
+/// ```
+public struct ResultTable: Sendable {
+    public enum Cell: Sendable, Equatable {
+        case text(String)
+        case integer(Int)
+        /// A year, quarter or other number that is a label: never grouped.
+        case label(Int)
+        /// An exact number; `decimals` fixes the places shown in the terminal
+        /// (nil: as many as the value has). CSV and JSON always get every digit.
+        case number(ExactValue, decimals: Int? = nil)
+        /// A computed ratio or rate: shown rounded, written with `decimals` places.
+        case real(Double, decimals: Int)
+        case missing
+    }
+
+    public var columns: [String]
+    public var rows: [[Cell]] = []
+
+    public init(columns: [String]) {
+        self.columns = columns
+    }
+
+    public mutating func append(_ row: [Cell]) {
+        precondition(row.count == columns.count, "a row must have one cell per column")
+        rows.append(row)
+    }
+
+    public func rendered(as format: OutputFormat) -> String {
+        switch format {
+        case .table: return TerminalTable.render(self)
+        case .csv: return CSVWriter.render(self)
+        case .json: return JSONWriter.render(self)
+        case .markdown: return MarkdownWriter.render(self)
+        }
+    }
+}
+
+/// How a command prints its result.
+public enum OutputFormat: String, CaseIterable, Sendable {
+    case table, csv, json, markdown
+}
+
+extension ResultTable.Cell {
+    /// The cell for a terminal or Markdown table: thousands separators, `—` for missing.
+    var displayText: String {
+        switch self {
+        case let .text(text): return text
+        case let .integer(value): return ExactValue.groupThousands(String(value.magnitude)).withSign(value < 0)
+        case let .label(value): return String(value)
+        case let .number(value, decimals):
+            if let decimals { return value.formatted(decimals: decimals, grouping: true) }
+            let plain = value.description
+            let parts = plain.split(separator: ".", maxSplits: 1)
+            let whole = parts[0].hasPrefix("-") ? String(parts[0].dropFirst()) : String(parts[0])
+            let grouped = ExactValue.groupThousands(whole).withSign(value.e6 < 0)
+            return parts.count > 1 ? grouped + "." + parts[1] : grouped
+        case let .real(value, decimals):
+            guard value.isFinite else { return "—" }
+            return ExactValue.format(e6: Int64((value * 1_000_000).rounded()), decimals: decimals, grouping: true)
+        case .missing: return "—"
+        }
+    }
+
+    /// The cell for CSV: exact, no grouping, empty for missing.
+    var plainText: String {
+        switch self {
+        case let .text(text): return text
+        case let .integer(value), let .label(value): return String(value)
+        case let .number(value, _): return value.description
+        case let .real(value, decimals):
+            guard value.isFinite else { return "" }
+            return ExactValue.format(e6: Int64((value * 1_000_000).rounded()), decimals: decimals, grouping: false)
+        case .missing: return ""
+        }
+    }
+
+    var isNumeric: Bool {
+        switch self {
+        case .integer, .label, .number, .real: return true
+        case .text, .missing: return false
+        }
+    }
+}
+
+private extension String {
+    func withSign(_ negative: Bool) -> String { negative ? "-" + self : self }
+}
+
+/// A table for the terminal: columns padded by display width (a Chinese
+/// character takes two columns), numbers right-aligned.
+enum TerminalTable {
+    static func render(_ table: ResultTable) -> String {
+        let body = table.rows.map { $0.map(\.displayText) }
+        var widths = table.columns.map { DisplayWidth.of($0) }
+        for row in body {
+            for (index, text) in row.enumerated() { widths[index] = max(widths[index], DisplayWidth.of(text)) }
+        }
+        let numericColumns = table.columns.indices.map { index in
+            table.rows.contains { $0[index].isNumeric } && table.rows.allSatisfy { $0[index].isNumeric || $0[index] == .missing }
+        }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { index, text in
+                let padding = String(repeating: " ", count: widths[index] - DisplayWidth.of(text))
+                return numericColumns[index] ? padding + text : text + padding
+            }.joined(separator: "  ").trimmingTrailingSpaces()
+        }
+        var lines = [line(table.columns), widths.map { String(repeating: "─", count: $0) }.joined(separator: "  ")]
+        lines += body.map(line)
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+/// RFC 4180 CSV, LF line ends; fields quoted only when they need it.
+enum CSVWriter {
+    static func render(_ table: ResultTable) -> String {
+        var output = table.columns.map(escape).joined(separator: ",") + "\n"
+        for row in table.rows {
+            output += row.map { escape($0.plainText) }.joined(separator: ",") + "\n"
+        }
+        return output
+    }
+
+    static func escape(_ field: String) -> String {
+        if field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
+            return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }
+        return field
+    }
+}
+
+/// A JSON array of objects, keys in column order, `null` for missing, numbers
+/// as exact JSON numbers.
+enum JSONWriter {
+    static func render(_ table: ResultTable) -> String {
+        if table.rows.isEmpty { return "[]\n" }
+        let objects = table.rows.map { row in
+            "  {" + zip(table.columns, row).map { name, cell in "\(quote(name)): \(value(cell))" }
+                .joined(separator: ", ") + "}"
+        }
+        return "[\n" + objects.joined(separator: ",\n") + "\n]\n"
+    }
+
+    static func value(_ cell: ResultTable.Cell) -> String {
+        switch cell {
+        case let .text(text): return quote(text)
+        case .missing: return "null"
+        case let .real(value, _) where !value.isFinite: return "null"
+        default: return cell.plainText
+        }
+    }
+
+    static func quote(_ text: String) -> String {
+        var result = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": result += "\\\""
+            case "\\": result += "\\\\"
+            case "\n": result += "\\n"
+            case "\r": result += "\\r"
+            case "\t": result += "\\t"
+            default:
+                if scalar.value < 0x20 {
+                    result += String(format: "\\u%04x", scalar.value)
+                } else {
+                    result.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return result + "\""
+    }
+}
+
+/// A GitHub-flavoured Markdown table; numbers right-aligned.
+enum MarkdownWriter {
+    static func render(_ table: ResultTable) -> String {
+        func escape(_ text: String) -> String { text.replacingOccurrences(of: "|", with: "\\|") }
+        let numeric = table.columns.indices.map { index in table.rows.contains { $0[index].isNumeric } }
+        var lines = ["| " + table.columns.map(escape).joined(separator: " | ") + " |"]
+        lines.append("|" + numeric.map { $0 ? " ---: |" : " --- |" }.joined())
+        for row in table.rows {
+            lines.append("| " + row.map { escape($0.displayText) }.joined(separator: " | ") + " |")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+private extension String {
+    func trimmingTrailingSpaces() -> String {
+        var text = self
+        while text.last == " " { text.removeLast() }
+        return text
+    }
+}

@@ -1,0 +1,169 @@
+import GRDB
+
+/// Read-only questions about what is stored: resolved facts, units, the
+/// catalogue. Each returns a ``ResultTable`` the CLI prints in any format.
+/// Filters are bound parameters, never SQL text.
+public struct StoreQueries {
+    public let database: FiscalDatabase
+
+    public init(database: FiscalDatabase) {
+        self.database = database
+    }
+
+    // MARK: Facts
+
+    public struct FactFilter: Sendable {
+        public var units: [String] = []
+        public var years: [Int] = []
+        public var metrics: [String] = []
+        public init(units: [String] = [], years: [Int] = [], metrics: [String] = []) {
+            self.units = units
+            self.years = years
+            self.metrics = metrics
+        }
+    }
+
+    /// The resolved facts (one value per unit/year/quarter/metric/basis), in
+    /// the metric's unit (money in 万元), with their source and location.
+    /// Columns: unit,region,kind,year,quarter,metric,basis,value,source,location.
+    public func facts(_ filter: FactFilter = FactFilter()) throws -> ResultTable {
+        try database.queue.read { db in
+            var conditions: [String] = []
+            var arguments = StatementArguments()
+            if !filter.units.isEmpty {
+                let ids = try Self.unitIDs(filter.units, db)
+                conditions.append("unit_id IN (\(Self.placeholders(ids.count)))")
+                arguments += StatementArguments(ids)
+            }
+            if !filter.years.isEmpty {
+                conditions.append("year IN (\(Self.placeholders(filter.years.count)))")
+                arguments += StatementArguments(filter.years)
+            }
+            if !filter.metrics.isEmpty {
+                let codes = try Self.metricCodes(filter.metrics, db)
+                conditions.append("metric IN (\(Self.placeholders(codes.count)))")
+                arguments += StatementArguments(codes)
+            }
+            let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT unit, region, kind, year, quarter, metric, basis, value_e6, source, location
+                FROM facts \(whereClause)
+                ORDER BY unit, year, quarter, metric, basis
+                """, arguments: arguments)
+            var table = ResultTable(columns: ["unit", "region", "kind", "year", "quarter", "metric", "basis", "value", "source", "location"])
+            while let row = try rows.next() {
+                let value = ExactValue(e6: row["value_e6"])
+                let cells: [ResultTable.Cell] = [
+                    .text(row["unit"]), Self.optional(row["region"]), .text(row["kind"]),
+                    .label(row["year"]), .label(row["quarter"]), .text(row["metric"]), .text(row["basis"]),
+                    .number(value), .text(row["source"]), .text(row["location"]),
+                ]
+                table.append(cells)
+            }
+            return table
+        }
+    }
+
+    // MARK: Units
+
+    /// Units with region, kind, the years they have figures for and how many.
+    public func units(kind: UnitKind? = nil, region: String? = nil) throws -> ResultTable {
+        try database.queue.read { db in
+            var conditions: [String] = []
+            var arguments = StatementArguments()
+            if let kind {
+                conditions.append("u.kind = ?")
+                arguments += [kind.rawValue]
+            }
+            if let region {
+                conditions.append("u.region = ?")
+                arguments += [region]
+            }
+            let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT u.id, u.name, u.region, u.kind, u.code,
+                       (SELECT group_concat(year) FROM (SELECT DISTINCT year FROM observations o WHERE o.unit_id = u.id ORDER BY year)) AS years,
+                       (SELECT count(*) FROM observations o WHERE o.unit_id = u.id) AS figures,
+                       (SELECT group_concat(alias, '、') FROM unit_aliases a WHERE a.unit_id = u.id) AS aliases
+                FROM units u \(whereClause)
+                ORDER BY u.kind, u.region, u.name
+                """, arguments: arguments)
+            var table = ResultTable(columns: ["unit", "region", "kind", "years", "figures", "aliases"])
+            for row in rows {
+                let years = (row["years"] as String?)?.split(separator: ",").compactMap { Int($0) } ?? []
+                let covered: ResultTable.Cell = years.isEmpty ? .missing : .text(Self.yearRanges(years))
+                let cells: [ResultTable.Cell] = [
+                    .text(row["name"]), Self.optional(row["region"]), .text(row["kind"]),
+                    covered, .integer(row["figures"]), Self.optional(row["aliases"]),
+                ]
+                table.append(cells)
+            }
+            return table
+        }
+    }
+
+    /// "2016–2018, 2020–2025" for the years a unit has figures for.
+    public static func yearRanges(_ years: [Int]) -> String {
+        var parts: [String] = []
+        var start: Int?
+        var previous: Int?
+        for year in years.sorted() + [Int.max] {
+            if let p = previous, year == p + 1 { previous = year; continue }
+            if let s = start, let p = previous { parts.append(s == p ? String(s) : "\(s)–\(p)") }
+            start = year
+            previous = year
+        }
+        return parts.joined(separator: ", ")
+    }
+
+    // MARK: Metrics
+
+    /// The catalogue: code, 中文 name, synonyms, unit, and how many figures.
+    public func metrics() throws -> ResultTable {
+        try database.queue.read { db in
+            let catalog = try FiscalDatabase.catalog(db)
+            var counts: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT metric, count(*) AS n FROM observations GROUP BY metric") {
+                counts[row["metric"]] = row["n"]
+            }
+            var table = ResultTable(columns: ["code", "name_zh", "synonyms", "unit", "name_en", "figures"])
+            for metric in catalog.metrics {
+                table.append([.text(metric.code), .text(metric.nameZh), .text(metric.synonyms.joined(separator: "、")),
+                              .text(metric.unit), .text(metric.nameEn), .integer(counts[metric.code] ?? 0)])
+            }
+            return table
+        }
+    }
+
+    // MARK: Helpers
+
+    static func optional(_ text: String?) -> ResultTable.Cell {
+        text.map { .text($0) } ?? .missing
+    }
+
+    static func placeholders(_ count: Int) -> String {
+        Array(repeating: "?", count: count).joined(separator: ", ")
+    }
+
+    /// Unit ids for names as users type them; an unknown name is an error.
+    static func unitIDs(_ names: [String], _ db: Database) throws -> [Int64] {
+        let directory = try UnitDirectory(db)
+        return try names.map { name in
+            guard let unit = try directory.resolve(name: name) else {
+                throw FiscalError.invalid("no unit named '\(name)'; `fiscal units` lists them")
+            }
+            return unit.id
+        }
+    }
+
+    /// Metric codes for names as users type them; an unknown one names the closest.
+    static func metricCodes(_ names: [String], _ db: Database) throws -> [String] {
+        let catalog = try FiscalDatabase.catalog(db)
+        return try names.map { name in
+            guard let metric = catalog.metric(named: name) else {
+                throw FiscalError.invalid("unknown metric '\(name)'; closest known: \(catalog.closestNames(to: name).joined(separator: ", "))")
+            }
+            return metric.code
+        }
+    }
+}

@@ -1,0 +1,175 @@
+import Foundation
+import GRDB
+
+/// The fiscal SQLite database: one file, WAL mode, foreign keys on, a busy
+/// timeout so a cron export and an import can run at the same time, and the
+/// schema of `schema.sql` applied by named migrations.
+///
+/// ```swift
+/// let database = try FiscalDatabase.open(path: "fiscal.sqlite")       // creates it
+/// let reader = try FiscalDatabase.open(path: "fiscal.sqlite", readOnly: true)
+/// try reader.queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM facts") }
+/// ```
+///
+/// ## Topics
+/// - ``open(path:readOnly:)``
+/// - ``migrator``, ``schemaVersion``
+/// - ``loadCatalog(_:)``, ``catalog()``
+public final class FiscalDatabase: Sendable {
+    public let path: String
+    public let queue: DatabaseQueue
+    public let isReadOnly: Bool
+
+    /// The default database path: `FISCAL_DB`, else `./fiscal.sqlite`.
+    public static var defaultPath: String {
+        ProcessInfo.processInfo.environment["FISCAL_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "fiscal.sqlite"
+    }
+
+    /// How long a writer waits for another process's lock before giving up.
+    public static let busyTimeout: TimeInterval = 30
+
+    private init(path: String, queue: DatabaseQueue, isReadOnly: Bool) {
+        self.path = path
+        self.queue = queue
+        self.isReadOnly = isReadOnly
+    }
+
+    /// Opens the database, creating and migrating it on first use. A read-only
+    /// database is first brought up to date by a short writable open when it is
+    /// new or behind the schema, then opened read-only.
+    public static func open(path: String, readOnly: Bool = false) throws -> FiscalDatabase {
+        if readOnly {
+            if FileManager.default.fileExists(atPath: path) {
+                let queue = try DatabaseQueue(path: path, configuration: configuration(readOnly: true))
+                let current = try queue.read { try migrator.hasCompletedMigrations($0) }
+                if current { return FiscalDatabase(path: path, queue: queue, isReadOnly: true) }
+            }
+            _ = try open(path: path, readOnly: false)
+            let queue = try DatabaseQueue(path: path, configuration: configuration(readOnly: true))
+            return FiscalDatabase(path: path, queue: queue, isReadOnly: true)
+        }
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty && !FileManager.default.fileExists(atPath: directory) {
+            throw FiscalError.file(path, "the folder \(directory) does not exist")
+        }
+        let queue: DatabaseQueue
+        do {
+            queue = try DatabaseQueue(path: path, configuration: configuration(readOnly: false))
+        } catch {
+            throw FiscalError.file(path, "cannot open the database: \(error)")
+        }
+        try migrator.migrate(queue)
+        let database = FiscalDatabase(path: path, queue: queue, isReadOnly: false)
+        try database.seedCatalog()
+        return database
+    }
+
+    static func configuration(readOnly: Bool) -> Configuration {
+        var config = Configuration()
+        config.readonly = readOnly
+        config.foreignKeysEnabled = true
+        config.journalMode = .wal
+        config.busyMode = .timeout(busyTimeout)
+        return config
+    }
+
+    // MARK: - Schema
+
+    /// The embedded copy of the repository's schema.sql.
+    public static var schemaSQL: String { String(decoding: PackageResources.schema_sql, as: UTF8.self) }
+
+    /// One migration per `-- migration: NAME` section of schema.sql, in order.
+    public static func migrations(in sql: String) -> [(name: String, sql: String)] {
+        var result: [(name: String, sql: String)] = []
+        for line in sql.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("-- migration:") {
+                let name = line.dropFirst("-- migration:".count).trimmingCharacters(in: .whitespaces)
+                result.append((name, ""))
+            } else if !result.isEmpty {
+                result[result.count - 1].sql += line + "\n"
+            }
+        }
+        return result
+    }
+
+    public static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        for migration in migrations(in: schemaSQL) {
+            let sql = migration.sql
+            migrator.registerMigration(migration.name) { db in try db.execute(sql: sql) }
+        }
+        return migrator
+    }
+
+    /// The name of the last applied migration: the database's schema version.
+    public func schemaVersion() throws -> String? {
+        try queue.read { try Self.migrator.appliedIdentifiers($0).sorted().last }
+    }
+
+    // MARK: - Catalogue
+
+    /// Adds the embedded catalogue's metrics and names that the database lacks;
+    /// never changes or removes what a user loaded.
+    private func seedCatalog() throws {
+        let embedded = MetricCatalog.embedded()
+        let present = Set(try queue.read { try String.fetchAll($0, sql: "SELECT name_key FROM metric_names") })
+        let complete = embedded.metrics.allSatisfy { $0.allNames.allSatisfy { present.contains(TextNormalization.key($0)) } }
+        if !complete {
+            try loadCatalog(embedded.metrics, source: "metrics.csv (embedded)", insertOnly: true)
+        }
+    }
+
+    /// Loads metrics into the catalogue: new codes are added, existing ones get
+    /// the new synonyms (and, unless `insertOnly`, the new names and unit).
+    /// A name that belongs to another metric is an error; nothing is changed then.
+    @discardableResult
+    public func loadCatalog(_ metrics: [Metric], source: String, insertOnly: Bool = false) throws -> (added: Int, names: Int) {
+        try queue.write { db in
+            var catalog = try Self.catalog(db)
+            var added = 0
+            var names = 0
+            for metric in metrics {
+                try catalog.add(metric, source: source)
+                if try Int.fetchOne(db, sql: "SELECT 1 FROM metrics WHERE code = ?", arguments: [metric.code]) == nil {
+                    try db.execute(sql: "INSERT INTO metrics(code, name_zh, name_en, unit) VALUES (?, ?, ?, ?)",
+                                   arguments: [metric.code, metric.nameZh, metric.nameEn, metric.unit])
+                    added += 1
+                } else if !insertOnly {
+                    let used = try Int.fetchOne(db, sql: "SELECT 1 FROM observations WHERE metric = ? LIMIT 1", arguments: [metric.code]) != nil
+                    let unit = try String.fetchOne(db, sql: "SELECT unit FROM metrics WHERE code = ?", arguments: [metric.code])
+                    if used && unit != metric.unit {
+                        throw FiscalError.file(source, "\(metric.code) is stored in \(unit ?? "?") already; its unit cannot change to \(metric.unit)")
+                    }
+                    try db.execute(sql: "UPDATE metrics SET name_zh = ?, name_en = ?, unit = ? WHERE code = ?",
+                                   arguments: [metric.nameZh, metric.nameEn, metric.unit, metric.code])
+                }
+                for name in metric.allNames {
+                    try db.execute(sql: "INSERT OR IGNORE INTO metric_names(name_key, name, metric) VALUES (?, ?, ?)",
+                                   arguments: [TextNormalization.key(name), name, metric.code])
+                    names += db.changesCount
+                }
+            }
+            return (added, names)
+        }
+    }
+
+    /// The catalogue as stored in this database.
+    public func catalog() throws -> MetricCatalog {
+        try queue.read { try Self.catalog($0) }
+    }
+
+    static func catalog(_ db: Database) throws -> MetricCatalog {
+        var metrics: [Metric] = []
+        let rows = try Row.fetchAll(db, sql: "SELECT code, name_zh, name_en, unit FROM metrics ORDER BY rowid")
+        let names = try Row.fetchAll(db, sql: "SELECT metric, name FROM metric_names ORDER BY rowid")
+        var synonyms: [String: [String]] = [:]
+        for row in names { synonyms[row["metric"], default: []].append(row["name"]) }
+        for row in rows {
+            let code: String = row["code"]
+            let nameZh: String = row["name_zh"]
+            metrics.append(Metric(code: code, nameZh: nameZh, nameEn: row["name_en"], unit: row["unit"],
+                                  synonyms: (synonyms[code] ?? []).filter { $0 != code && $0 != nameZh }))
+        }
+        return try MetricCatalog(metrics: metrics)
+    }
+}

@@ -1,0 +1,51 @@
+import ArgumentParser
+import FiscalKit
+import Foundation
+
+@main
+struct Fiscal: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fiscal",
+        abstract: "Departmental expenditure performance data (部门整体支出绩效) in SQLite.",
+        discussion: """
+            Import yearly figures of budget units into one SQLite file and ask \
+            questions across units and years.
+
+              fiscal sample --out sample && fiscal import sample/*.csv
+              fiscal units --kind township
+              fiscal facts --unit 白仓镇 --year 2023 --format csv
+            """,
+        subcommands: [Import.self, Units.self, Facts.self, Metrics.self, Sample.self]
+    )
+}
+
+/// Options every command that touches the database takes.
+struct DatabaseOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The database file (created on first use).", valueName: "path"))
+    var db: String = FiscalDatabase.defaultPath
+
+    func open(readOnly: Bool) throws -> FiscalDatabase {
+        try FiscalDatabase.open(path: db, readOnly: readOnly)
+    }
+}
+
+/// The output format option of commands that print tables.
+struct FormatOptions: ParsableArguments {
+    @Option(name: .long, help: "table, csv, json or markdown.")
+    var format: OutputFormat = .table
+}
+
+extension OutputFormat: ExpressibleByArgument {}
+extension UnitKind: ExpressibleByArgument {
+    public init?(argument: String) { self.init(word: argument) }
+}
+
+/// Prints an error the way users read them and exits non-zero.
+func fail(_ error: Error) -> Never {
+    FileHandle.standardError.write(Data("fiscal: \(error)\n".utf8))
+    Foundation.exit(1)
+}
+
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}

@@ -1,0 +1,149 @@
+-- fiscal database schema: the one source of truth.
+--
+-- The binary embeds this file and applies it section by section: every
+-- "-- migration: NAME" line starts a migration, applied once, in file order, and
+-- recorded in grdb_migrations. A released section is never edited; a change to
+-- the schema is a new section appended at the end.
+--
+-- Exact values: observations.value_e6 is the figure times 1,000,000 in its
+-- metric's unit, as an integer. Money is in 万元, so 1 unit of value_e6 is
+-- 0.01 元; no figure is ever stored as a floating-point number. The views expose
+-- `value` as REAL for reading in sqlite3; FiscalKit computes from value_e6.
+
+-- migration: v1-core
+
+-- A budget unit (预算单位): a department (部门), a township (乡镇) or another unit.
+CREATE TABLE units (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT NOT NULL UNIQUE,          -- as first imported, e.g. 邵阳县白仓镇人民政府
+    name_key    TEXT NOT NULL UNIQUE,          -- normalized: NFKC, no white space
+    core_key    TEXT NOT NULL,                 -- name_key less region prefix and 人民政府
+    region      TEXT,                          -- e.g. 邵阳县
+    kind        TEXT NOT NULL DEFAULT 'other'
+                CHECK (kind IN ('department', 'township', 'other')),
+    code        TEXT                           -- the unit's own code (单位编码), optional
+);
+CREATE INDEX units_core_key ON units(core_key);
+
+-- Other names of a unit: any normalized name that resolves to it.
+CREATE TABLE unit_aliases (
+    alias_key   TEXT PRIMARY KEY,              -- normalized like units.name_key
+    alias       TEXT NOT NULL,                 -- as the user wrote it
+    unit_id     INTEGER NOT NULL REFERENCES units(id) ON DELETE CASCADE
+);
+CREATE INDEX unit_aliases_unit ON unit_aliases(unit_id);
+
+-- The metric catalogue of domain.md, seeded from metrics.csv and extended with
+-- `fiscal metrics load FILE` (no rebuild needed).
+CREATE TABLE metrics (
+    code        TEXT PRIMARY KEY,              -- e.g. three_public_total
+    name_zh     TEXT NOT NULL,                 -- e.g. 三公经费
+    name_en     TEXT NOT NULL,
+    unit        TEXT NOT NULL                  -- 万元, 人, %, 分 …
+);
+
+-- Every name a metric is known by (its code, 中文 name and synonyms), normalized.
+CREATE TABLE metric_names (
+    name_key    TEXT PRIMARY KEY,
+    name        TEXT NOT NULL,
+    metric      TEXT NOT NULL REFERENCES metrics(code) ON DELETE CASCADE
+);
+CREATE INDEX metric_names_metric ON metric_names(metric);
+
+-- One imported file. Its content hash makes re-imports idempotent.
+CREATE TABLE imports (
+    id              INTEGER PRIMARY KEY,
+    path            TEXT NOT NULL,             -- as given on the command line
+    sha256          TEXT NOT NULL UNIQUE,
+    format          TEXT NOT NULL,             -- csv, txt, docx, xlsx
+    encoding        TEXT NOT NULL,             -- utf-8, gb18030
+    document_year   INTEGER,                   -- a package's own year; NULL for tidy CSV
+    imported_at     TEXT NOT NULL,             -- ISO 8601, UTC
+    rows            INTEGER NOT NULL,          -- data rows read
+    figures         INTEGER NOT NULL,          -- observations stored
+    missing         INTEGER NOT NULL,          -- empty/—— values skipped
+    conflicts       INTEGER NOT NULL           -- keys this import put in disagreement
+);
+
+-- One figure as read from one place in one file.
+CREATE TABLE observations (
+    id          INTEGER PRIMARY KEY,
+    unit_id     INTEGER NOT NULL REFERENCES units(id),
+    year        INTEGER NOT NULL CHECK (year BETWEEN 1900 AND 2200),
+    quarter     INTEGER NOT NULL DEFAULT 0 CHECK (quarter BETWEEN 0 AND 4), -- 0 = year, 1–4 = year to date
+    metric      TEXT NOT NULL REFERENCES metrics(code),
+    basis       TEXT NOT NULL DEFAULT 'final'
+                CHECK (basis IN ('final', 'budget', 'initial', 'plan', 'reported')),
+    value_e6    INTEGER NOT NULL,              -- exact: value × 10^6 in the metric's unit
+    import_id   INTEGER NOT NULL REFERENCES imports(id) ON DELETE CASCADE,
+    part        TEXT NOT NULL,                 -- csv, table, form, sheet, project, narrative
+    line        INTEGER,                       -- line in the file, when it has lines
+    cell        TEXT,                          -- or table/row/cell, sheet!cell
+    raw_text    TEXT NOT NULL                  -- the text the figure was read from
+);
+CREATE INDEX observations_key ON observations(unit_id, year, quarter, metric, basis);
+CREATE INDEX observations_import ON observations(import_id);
+
+-- Precedence of the parts of a package when they state the same key.
+CREATE TABLE part_precedence (
+    part        TEXT PRIMARY KEY,
+    rank        INTEGER NOT NULL               -- lower wins
+);
+INSERT INTO part_precedence(part, rank) VALUES
+    ('csv', 1), ('table', 1), ('form', 2), ('project', 3), ('sheet', 3), ('narrative', 4);
+
+-- Every observation with its source, readable in sqlite3.
+CREATE VIEW observation_details AS
+SELECT o.id,
+       u.name AS unit, u.region, u.kind,
+       o.year, o.quarter, o.metric, o.basis,
+       o.value_e6, o.value_e6 / 1000000.0 AS value,
+       m.unit AS metric_unit,
+       i.path AS source,
+       COALESCE(o.cell, 'line ' || o.line) AS location,
+       o.part, o.raw_text, o.import_id, i.document_year,
+       o.unit_id
+FROM observations o
+JOIN units u ON u.id = o.unit_id
+JOIN metrics m ON m.code = o.metric
+JOIN imports i ON i.id = o.import_id;
+
+-- The resolved facts: one value per unit, year, quarter, metric and basis.
+-- Precedence, first rule that separates two observations wins:
+--   1. a package's own figure (figure year = the package's year, or tidy CSV)
+--      before a later package's restatement of a prior year;
+--   2. the part: basic data table (and tidy CSV) > form > project/sheet > narrative;
+--   3. among restatements, the latest package's year;
+--   4. the latest import (a corrected file imported later wins);
+--   5. the first observation in the file.
+-- Disagreements are never averaged or dropped: see the conflicts view.
+CREATE VIEW facts AS
+SELECT id, unit, region, kind, year, quarter, metric, basis, value_e6, value,
+       metric_unit, source, location, part, raw_text, import_id, unit_id
+FROM (
+    SELECT d.*,
+           ROW_NUMBER() OVER (
+               PARTITION BY d.unit_id, d.year, d.quarter, d.metric, d.basis
+               ORDER BY CASE WHEN d.document_year IS NOT NULL
+                              AND d.document_year > d.year THEN 1 ELSE 0 END,
+                        COALESCE(p.rank, 9),
+                        d.document_year DESC,
+                        d.import_id DESC,
+                        d.id
+           ) AS precedence
+    FROM observation_details d
+    LEFT JOIN part_precedence p ON p.part = d.part
+)
+WHERE precedence = 1;
+
+-- Every key whose observations disagree, one row per observation.
+CREATE VIEW conflicts AS
+SELECT d.*
+FROM observation_details d
+JOIN (
+    SELECT unit_id, year, quarter, metric, basis
+    FROM observations
+    GROUP BY unit_id, year, quarter, metric, basis
+    HAVING COUNT(DISTINCT value_e6) > 1
+) k ON k.unit_id = d.unit_id AND k.year = d.year AND k.quarter = d.quarter
+   AND k.metric = d.metric AND k.basis = d.basis;
