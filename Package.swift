@@ -35,7 +35,8 @@ let package = Package(
         ),
         .testTarget(
             name: "FiscalKitTests",
-            dependencies: ["FiscalKit", "fiscal"]
+            dependencies: ["FiscalKit", "fiscal"],
+            exclude: ["Fixtures"]
         ),
     ]
 )

@@ -1,0 +1,156 @@
+import Foundation
+import GRDB
+import Testing
+@testable import FiscalKit
+
+@Suite("Catalogue, schema and store")
+struct CatalogAndStoreTests {
+    let scratch = Scratch()
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+
+    @Test("the binary carries schema.sql and metrics.csv exactly as in the repository")
+    func embeddedCopies() throws {
+        let schema = try String(contentsOf: Self.repository.appendingPathComponent("schema.sql"), encoding: .utf8)
+        #expect(FiscalDatabase.schemaSQL == schema)
+        let metrics = try String(contentsOf: Self.repository.appendingPathComponent("metrics.csv"), encoding: .utf8)
+        #expect(MetricCatalog.embeddedCSV == metrics)
+    }
+
+    @Test("every metric code of domain.md is in the catalogue, with its unit")
+    func domainCodes() {
+        let catalog = MetricCatalog.embedded()
+        let expected: [String: String] = [
+            "staff_authorized": "人", "staff_in_service": "人", "staff_retired": "人", "staff_outside_quota": "人",
+            "resident_population": "人", "supported_population": "人", "three_public_total": "万元",
+            "overseas_travel": "万元", "vehicle_total": "万元", "vehicle_purchase": "万元", "vehicle_operation": "万元",
+            "official_reception": "万元", "seven_items_total": "万元", "office_expense": "万元", "utilities": "万元",
+            "travel": "万元", "utilities_travel": "万元", "meeting_training": "万元", "meeting": "万元",
+            "training": "万元", "printing": "万元", "postal": "万元", "public_funds": "万元",
+            "project_expenditure": "万元", "basic_expenditure": "万元", "personnel_expenditure": "万元",
+            "total_funds": "万元", "total_expenditure": "万元", "general_budget_expenditure": "万元",
+            "government_procurement": "万元", "budget_adjustment": "万元", "fiscal_revenue": "万元",
+            "tax_revenue": "万元", "nontax_revenue": "万元", "nontax_collection_cost": "万元",
+            "three_guarantees": "万元", "social_insured": "人", "medical_insured": "人", "benefit_eligible": "人",
+            "benefit_covered": "人", "gdp": "万元", "retail_sales": "万元", "fixed_asset_investment": "万元",
+            "satisfaction": "%", "self_score": "分",
+        ]
+        #expect(catalog.metrics.count == expected.count)
+        for (code, unit) in expected { #expect(catalog.metric(code: code)?.unit == unit, "\(code)") }
+        // Synonyms of domain.md, and the forms documents write them in.
+        #expect(catalog.metric(named: "在职实有人数")?.code == "staff_in_service")
+        #expect(catalog.metric(named: "公务用车购置和维护经费")?.code == "vehicle_total")
+        #expect(catalog.metric(named: "水费、电费")?.code == "utilities")
+        #expect(catalog.metric(named: "非税执收成本")?.code == "nontax_collection_cost")
+        #expect(catalog.metric(named: "“三公”经费")?.code == "three_public_total")
+        #expect(catalog.metric(named: "\"三公\"经费")?.code == "three_public_total")
+        #expect(catalog.metric(named: "因公出国(境)费")?.code == "overseas_travel")
+        #expect(catalog.metric(named: "公用经费（万元）")?.code == "public_funds")
+        #expect(catalog.metric(named: "总分")?.code == "self_score")
+        #expect(catalog.metric(named: "Tax_Revenue")?.code == "tax_revenue")
+    }
+
+    @Test("bases and quarters in codes and Chinese words")
+    func basesAndQuarters() {
+        #expect(Basis(word: "") == .final)
+        #expect(Basis(word: "全年执行数") == .final)
+        #expect(Basis(word: "已保") == .final)
+        #expect(Basis(word: "全年预算数") == .budget)
+        #expect(Basis(word: "年初预算数") == .initial)
+        #expect(Basis(word: "应保") == .plan)
+        #expect(Basis(word: "下达目标") == .plan)
+        #expect(Basis(word: "reported") == .reported)
+        #expect(Basis(word: "maybe") == nil)
+        #expect(QuarterWord.parse("") == 0)
+        #expect(QuarterWord.parse("0") == 0)
+        #expect(QuarterWord.parse("Q3") == 3)
+        #expect(QuarterWord.parse("ｑ２") == 2)
+        #expect(QuarterWord.parse("第一季度") == 1)
+        #expect(QuarterWord.parse("4") == 4)
+        #expect(QuarterWord.parse("5") == nil)
+    }
+
+    @Test("a new database has WAL, foreign keys, every migration, and the catalogue")
+    func newDatabase() throws {
+        let database = try scratch.database()
+        let (journal, foreignKeys) = try database.queue.read { db in
+            (try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA foreign_keys"))
+        }
+        #expect(journal == "wal")
+        #expect(foreignKeys == 1)
+        #expect(try database.schemaVersion() == "v1-core")
+        #expect(try database.count("metrics") == 45)
+        // Reopening applies nothing twice and keeps the catalogue as it is.
+        let again = try FiscalDatabase.open(path: database.path)
+        #expect(try again.count("metrics") == 45)
+    }
+
+    @Test("read-only opening creates a missing database, then refuses writes")
+    func readOnly() throws {
+        let database = try FiscalDatabase.open(path: scratch.path("new.sqlite"), readOnly: true)
+        #expect(try database.count("metrics") == 45)
+        #expect(throws: (any Error).self) {
+            try database.queue.write { try $0.execute(sql: "DELETE FROM metrics") }
+        }
+    }
+
+    @Test("the catalogue is extended from a file, without a rebuild")
+    func loadCatalog() throws {
+        let database = try scratch.database()
+        let file = """
+            code,unit,name_zh,name_en,synonyms
+            land_revenue,万元,土地出让收入,Land sale revenue,国有土地使用权出让收入
+            tax_revenue,万元,税收收入,Tax revenue,税收
+            """
+        let metrics = try MetricCatalog(csv: file, source: "extra.csv").metrics
+        let result = try database.loadCatalog(metrics, source: "extra.csv")
+        #expect(result.added == 1)
+        #expect(result.names == 4)        // land_revenue, 土地出让收入, 国有土地使用权出让收入, 税收
+        let catalog = try database.catalog()
+        #expect(catalog.metric(named: "国有土地使用权出让收入")?.code == "land_revenue")
+        #expect(catalog.metric(named: "税收")?.code == "tax_revenue")
+        // A name another metric owns is refused, and nothing changes.
+        let clash = try MetricCatalog(csv: "code,unit,name_zh\nnew_code,万元,税收收入\n", source: "clash.csv").metrics
+        #expect(throws: FiscalError.self) { try database.loadCatalog(clash, source: "clash.csv") }
+        #expect(try database.count("metrics") == 46)
+        // A CSV with the new metric now imports.
+        let csv = scratch.write("land.csv", "unit,year,metric,value\n白仓镇,2023,土地出让收入,0.5亿元\n")
+        _ = try Importer(database: database).importFile(path: csv)
+        #expect(try database.factValues()["白仓镇|2023|0|land_revenue|final"] == "5000")
+    }
+
+    @Test("resolved facts follow the documented precedence")
+    func precedence() throws {
+        let database = try scratch.database()
+        try database.queue.write { db in
+            try db.execute(sql: "INSERT INTO units(id, name, name_key, core_key, kind) VALUES (1, '白仓镇', '白仓镇', '白仓镇', 'township')")
+            let imports: [(Int, Int?)] = [(1, 2023), (2, 2024), (3, nil)]
+            for (id, year) in imports {
+                try db.execute(sql: """
+                    INSERT INTO imports(id, path, sha256, format, encoding, document_year, imported_at, rows, figures, missing, conflicts)
+                    VALUES (?, ?, ?, 'txt', 'utf-8', ?, '2026-01-01', 0, 0, 0, 0)
+                    """, arguments: [id, "p\(id)", "h\(id)", year])
+            }
+            // 2023 official_reception: the 2023 package's narrative (1.12) and table (3.29),
+            // and the 2024 package's table restating 2023 (3.5).
+            let rows: [(Int, String, Int64)] = [(1, "narrative", 1_120_000), (1, "table", 3_290_000), (2, "table", 3_500_000)]
+            for (importID, part, value) in rows {
+                try db.execute(sql: """
+                    INSERT INTO observations(unit_id, year, metric, value_e6, import_id, part, line, raw_text)
+                    VALUES (1, 2023, 'official_reception', ?, ?, ?, 1, '')
+                    """, arguments: [value, importID, part])
+            }
+            // 2022 tax revenue stated only by restatements: the later package wins.
+            for (importID, value) in [(1, 700_000_000), (2, 710_000_000)] as [(Int, Int64)] {
+                try db.execute(sql: """
+                    INSERT INTO observations(unit_id, year, metric, value_e6, import_id, part, line, raw_text)
+                    VALUES (1, 2022, 'tax_revenue', ?, ?, 'table', 1, '')
+                    """, arguments: [value, importID])
+            }
+        }
+        let facts = try database.factValues()
+        #expect(facts["白仓镇|2023|0|official_reception|final"] == "3.29")    // own package, table
+        #expect(facts["白仓镇|2022|0|tax_revenue|final"] == "710")             // the latest restatement
+        #expect(try database.count("conflicts") == 5)
+    }
+}

@@ -1,0 +1,51 @@
+import Testing
+@testable import FiscalKit
+
+@Suite("Output formats")
+struct OutputTests {
+    func sample() -> ResultTable {
+        var table = ResultTable(columns: ["unit", "year", "value"])
+        table.append([.text("白仓镇"), .label(2023), .number(ExactValue(e6: 1_234_567_500_000))])
+        table.append([.text("衡山县财政局, \"本级\""), .label(2024), .missing])
+        return table
+    }
+
+    @Test("terminal tables align Chinese text by display width and right-align numbers")
+    func terminal() {
+        let lines = sample().rendered(as: .table).split(separator: "\n").map(String.init)
+        #expect(lines[0] == "unit                  year        value")
+        #expect(lines[2] == "白仓镇                2023  1,234,567.5")
+        #expect(lines[3] == "衡山县财政局, \"本级\"  2024            —")
+        #expect(DisplayWidth.of("白仓镇") == 6)
+        #expect(DisplayWidth.of("ＡＢ1") == 5)
+    }
+
+    @Test("CSV quotes only what needs it and keeps exact values")
+    func csv() {
+        #expect(sample().rendered(as: .csv) == #"""
+            unit,year,value
+            白仓镇,2023,1234567.5
+            "衡山县财政局, ""本级""",2024,
+
+            """#)
+    }
+
+    @Test("JSON keeps column order, numbers as numbers and null for missing")
+    func json() {
+        #expect(sample().rendered(as: .json) == #"""
+            [
+              {"unit": "白仓镇", "year": 2023, "value": 1234567.5},
+              {"unit": "衡山县财政局, \"本级\"", "year": 2024, "value": null}
+            ]
+
+            """#)
+        #expect(ResultTable(columns: ["a"]).rendered(as: .json) == "[]\n")
+    }
+
+    @Test("Markdown escapes pipes and right-aligns numeric columns")
+    func markdown() {
+        var table = ResultTable(columns: ["unit", "value"])
+        table.append([.text("a|b"), .number(ExactValue(e6: 27_260_000), decimals: 2)])
+        #expect(table.rendered(as: .markdown) == "| unit | value |\n| --- | ---: |\n| a\\|b | 27.26 |\n")
+    }
+}

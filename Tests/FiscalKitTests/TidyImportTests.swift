@@ -1,0 +1,214 @@
+import Foundation
+import GRDB
+import Testing
+@testable import FiscalKit
+
+@Suite("Tidy CSV import")
+struct TidyImportTests {
+    let scratch = Scratch()
+
+    func importFile(_ path: String, into database: FiscalDatabase) throws -> ImportSummary {
+        try Importer(database: database).importFile(path: path)
+    }
+
+    /// The six figures of the encoding fixtures (白仓镇 2023, real values).
+    func expectBaicangFigures(_ database: FiscalDatabase) throws {
+        let facts = try database.factValues()
+        let unit = "邵阳县白仓镇人民政府"
+        #expect(facts["\(unit)|2023|0|nontax_revenue|final"] == "301.15")
+        #expect(facts["\(unit)|2023|0|nontax_collection_cost|final"] == "122.8")
+        #expect(facts["\(unit)|2022|0|nontax_revenue|final"] == "205.64")
+        #expect(facts["\(unit)|2023|0|resident_population|final"] == "55407")
+        #expect(facts["\(unit)|2023|0|three_guarantees|plan"] == "2855.08")
+        #expect(facts["\(unit)|2023|0|official_reception|final"] == nil)   // —— is missing, not 0
+        #expect(facts.count == 5)
+    }
+
+    @Test("GB18030 with CRLF, as Excel in China writes it")
+    func gb18030() throws {
+        let database = try scratch.database()
+        let summary = try importFile(Fixtures.path("baicang-gb18030-crlf.csv"), into: database)
+        #expect(summary.encoding == "gb18030")
+        #expect(summary.rows == 6 && summary.figures == 5 && summary.missing == 1)
+        try expectBaicangFigures(database)
+    }
+
+    @Test("UTF-8 with a byte-order mark")
+    func utf8WithBOM() throws {
+        let database = try scratch.database()
+        let summary = try importFile(Fixtures.path("baicang-utf8-bom.csv"), into: database)
+        #expect(summary.encoding == "utf-8")
+        try expectBaicangFigures(database)
+    }
+
+    @Test("RFC 4180 quoting: a unit name with a comma and quotes; optional columns")
+    func quoting() throws {
+        let database = try scratch.database()
+        let summary = try importFile(Fixtures.path("quoted-names.csv"), into: database)
+        #expect(summary.figures == 2)
+        let facts = try database.factValues()
+        let unit = "衡山县财政局(会计核算中心,\"国库\")"
+        #expect(facts["\(unit)|2024|0|project_expenditure|final"] == "902.92")
+        #expect(facts["\(unit)|2024|2|total_funds|final"] == "1258.65")
+        let stored = try database.queue.read { try Row.fetchOne($0, sql: "SELECT region, kind, code FROM units") }
+        #expect(stored?["region"] == "衡山县")
+        #expect(stored?["kind"] == "department")
+        #expect(stored?["code"] == "431423001")
+    }
+
+    @Test("a quoted field may span lines; a CR alone inside quotes is kept")
+    func multilineField() throws {
+        let database = try scratch.database()
+        let path = scratch.write("multi.csv", "unit,year,metric,value\n\"白仓镇\n人民政府\",2023,tax_revenue,823.23\r\n白仓镇,2023,tax_revenue,800,\n")
+        // The second row has a trailing empty field (Excel does that): allowed.
+        let summary = try importFile(path, into: database)
+        #expect(summary.figures == 2)
+        let lines = try database.queue.read { try Int.fetchAll($0, sql: "SELECT line FROM observations ORDER BY id") }
+        #expect(lines == [2, 4])
+        // "白仓镇\n人民政府" normalizes to 白仓镇人民政府, the same unit as 白仓镇.
+        #expect(try database.count("units") == 1)
+        #expect(try database.count("conflicts") == 2)
+    }
+
+    @Test("Chinese headers, bases, quarters and metric synonyms")
+    func chineseHeaders() throws {
+        let database = try scratch.database()
+        let path = scratch.write("zh.csv", """
+            单位,年份,季度,科目,口径,金额
+            衡山县财政局,2024,,项目支出,决算数,902.92
+            衡山县财政局,2024,,"三公"经费,预算数,34.06
+            衡山县财政局,2024,Q2,总收入,,1258.65
+            衡山县财政局,2024,第三季度,总收入,,1888
+            衡山县财政局,2024,,在职实有人数,,106
+            衡山县财政局,2024,,年度资金总额,年初预算,2517.3
+            衡山县财政局,2024,,年度资金总额,计划,2600
+            衡山县财政局,2024,,控制率,报告值,53
+            """)
+        let result = try? importFile(path, into: database)
+        // 控制率 is not a metric: the file is refused and the message suggests names.
+        #expect(result == nil)
+        #expect(try database.count("observations") == 0)
+        let fixed = scratch.write("zh2.csv", try String(contentsOfFile: path, encoding: .utf8).replacingOccurrences(of: "衡山县财政局,2024,,控制率,报告值,53", with: ""))
+        let summary = try importFile(fixed, into: database)
+        #expect(summary.figures == 7)
+        let facts = try database.factValues()
+        #expect(facts["衡山县财政局|2024|0|project_expenditure|final"] == "902.92")
+        #expect(facts["衡山县财政局|2024|0|three_public_total|budget"] == "34.06")
+        #expect(facts["衡山县财政局|2024|2|total_funds|final"] == "1258.65")
+        #expect(facts["衡山县财政局|2024|3|total_funds|final"] == "1888")
+        #expect(facts["衡山县财政局|2024|0|staff_in_service|final"] == "106")
+        #expect(facts["衡山县财政局|2024|0|total_funds|initial"] == "2517.3")
+        #expect(facts["衡山县财政局|2024|0|total_funds|plan"] == "2600")
+    }
+
+    @Test("one bad row rejects the whole file, lists every bad row, and changes nothing")
+    func rollback() throws {
+        let database = try scratch.database()
+        _ = try importFile(Fixtures.path("baicang-utf8-bom.csv"), into: database)
+        let before = try database.snapshot()
+        let path = scratch.write("bad.csv", """
+            unit,year,metric,value,basis,quarter
+            新田镇,2023,tax_revenue,800,,
+            新田镇,2023,tax_revenue,12abc,,
+            新田镇,20x3,tax_revenue,1,,
+            新田镇,2023,公务招待费,1,,
+            新田镇,2023,tax_revenue,1,maybe,
+            新田镇,2023,tax_revenue,1,,Q5
+            新田镇,2023,tax_revenue,1
+            ,2023,tax_revenue,1,,
+            新田镇,2023,staff_in_service,3.5,,
+            """)
+        do {
+            _ = try importFile(path, into: database)
+            Issue.record("a file with bad rows was imported")
+        } catch let FiscalError.badRows(errorPath, problems, total) {
+            #expect(errorPath == path)
+            #expect(total == 8)
+            #expect(problems.map(\.line) == [3, 4, 5, 6, 7, 8, 9, 10])
+            #expect(problems[0].description.hasPrefix("\(path):3: tax_revenue: '12abc': abc does not fit a figure in 万元"))
+            #expect(problems[2].message.contains("unknown metric '公务招待费'; closest known: 公务接待费 (official_reception)"))
+            #expect(problems[4].message.contains("quarter 'Q5'"))
+            #expect(problems[5].message.contains("4 fields where the header has 6"))
+            #expect(problems[7].message.contains("whole number"))
+        }
+        #expect(try database.snapshot() == before)
+        #expect(try database.count("units") == 1)    // 新田镇 was created inside the rolled-back transaction
+    }
+
+    @Test("importing the same content again changes nothing and says so")
+    func idempotent() throws {
+        let database = try scratch.database()
+        let first = try importFile(Fixtures.path("baicang-utf8-bom.csv"), into: database)
+        let before = try database.snapshot()
+        let copy = scratch.path("copy.csv")
+        try FileManager.default.copyItem(atPath: Fixtures.path("baicang-utf8-bom.csv"), toPath: copy)
+        let again = try importFile(copy, into: database)
+        guard case let .imported(firstID) = first.outcome else { Issue.record("not imported"); return }
+        #expect(again.outcome == .unchanged(importID: firstID, path: Fixtures.path("baicang-utf8-bom.csv")))
+        #expect(ImportReport.line(again).contains("nothing changed"))
+        #expect(try database.snapshot() == before)
+    }
+
+    @Test("disagreeing files create conflicts; the later import is the resolved value")
+    func conflicts() throws {
+        let database = try scratch.database()
+        let first = scratch.write("a.csv", "unit,year,metric,value\n白仓镇,2023,official_reception,3.29\n白仓镇,2023,tax_revenue,823.23\n")
+        let second = scratch.write("b.csv", "unit,year,metric,value\n邵阳县白仓镇人民政府,2023,公务接待费,1.12\n白仓镇人民政府,2023,税收收入,823.23\n")
+        #expect(try importFile(first, into: database).conflicts == 0)
+        let summary = try importFile(second, into: database)
+        #expect(summary.conflicts == 1)                         // tax revenue agrees
+        #expect(try database.count("units") == 1)
+        #expect(try database.count("conflicts") == 2)           // both observations of the key
+        #expect(try database.factValues()["白仓镇|2023|0|official_reception|final"] == "1.12")
+    }
+
+    @Test("a header without the tidy columns, a binary file and an empty file are refused")
+    func refusedFiles() throws {
+        let database = try scratch.database()
+        let lacking = scratch.write("lacking.csv", "unit,year,value\n白仓镇,2023,1\n")
+        #expect(throws: FiscalError.file(lacking, "line 1: the header lacks metric (a tidy CSV needs unit, year, metric, value)")) {
+            try importFile(lacking, into: database)
+        }
+        let zip = scratch.write("report.docx", bytes: [0x50, 0x4B, 0x03, 0x04, 0, 0, 0, 0])
+        #expect(throws: FiscalError.self) { try importFile(zip, into: database) }
+        let empty = scratch.write("empty.csv", "")
+        #expect(throws: FiscalError.file(empty, "the file is empty")) { try importFile(empty, into: database) }
+        #expect(throws: FiscalError.self) { try importFile(scratch.path("absent.csv"), into: database) }
+        #expect(try database.count("imports") == 0)
+    }
+
+    @Test("a file larger than one read block streams through (GB18030 across block edges)")
+    func largeGB18030() throws {
+        // 60,000 rows ≈ 2.4 MB: several 1 MiB blocks, so multi-byte characters
+        // and records are cut by block edges.
+        var text = "单位,年度,指标,数值\r\n"
+        for index in 0..<60_000 {
+            text += "示例县第\(index % 50)镇,\(2000 + index % 100),非税收入,\(index).5\r\n"
+        }
+        let bytes = try gb18030Bytes(text)
+        let path = scratch.write("big-gbk.csv", bytes: bytes)
+        let database = try scratch.database()
+        let summary = try importFile(path, into: database)
+        #expect(summary.encoding == "gb18030")
+        #expect(summary.rows == 60_000 && summary.figures == 60_000)
+        #expect(try database.count("units") == 50)
+        let sum = try database.queue.read { try Int64.fetchOne($0, sql: "SELECT sum(value_e6) FROM observations") }
+        // Σ (i + 0.5) for i < 60,000 = 60,000 × 59,999 / 2 + 30,000
+        let expected: Int64 = (60_000 * 59_999 / 2 + 30_000) * 1_000_000
+        #expect(sum == expected)
+    }
+
+    /// GB18030 bytes through iconv(1), the same converter family units' files pass through.
+    func gb18030Bytes(_ text: String) throws -> [UInt8] {
+        let input = scratch.write("utf8-source.txt", text)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/iconv")
+        process.arguments = ["-f", "UTF-8", "-t", "GB18030", input]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Array(data)
+    }
+}

@@ -1,0 +1,101 @@
+import GRDB
+import Testing
+@testable import FiscalKit
+
+@Suite("Unit names, resolution and aliases")
+struct UnitTests {
+    let scratch = Scratch()
+
+    @Test("a name splits into region prefix and core")
+    func nameParts() {
+        let full = UnitName("邵阳县白仓镇人民政府")
+        #expect(full.prefix == "邵阳县" && full.core == "白仓镇")
+        #expect(UnitName("白仓镇人民政府").core == "白仓镇")
+        #expect(UnitName(" 白仓镇 ").core == "白仓镇")
+        #expect(UnitName("白仓镇").prefix == "")
+        let bureau = UnitName("衡山县财政局")
+        #expect(bureau.prefix == "衡山县" && bureau.core == "财政局")
+        #expect(UnitName("湖南省邵阳市双清区财政局").prefix == "湖南省邵阳市双清区")
+        #expect(UnitName("经济开发区管委会").prefix == "")      // a development zone is a unit
+        #expect(UnitName("县委办公室").prefix == "")
+        #expect(UnitName("ＸＸ县财政局").key == "xx县财政局")  // width folded
+    }
+
+    @Test("kind is inferred from the name when a file does not say")
+    func inferredKind() {
+        #expect(UnitName("邵阳县白仓镇人民政府").inferredKind == .township)
+        #expect(UnitName("城关街道办事处").inferredKind == .township)
+        #expect(UnitName("衡山县财政局").inferredKind == .department)
+        #expect(UnitName("示例县档案馆").inferredKind == .department)
+        #expect(UnitName("某某公司").inferredKind == .other)
+    }
+
+    func resolve(_ names: [String], in database: FiscalDatabase) throws -> [Int64] {
+        try database.queue.write { db in
+            var directory = try UnitDirectory(db)
+            return try names.map { try directory.resolveOrCreate(name: $0, region: nil, kind: nil, code: nil, in: db) }
+        }
+    }
+
+    @Test("full name, name without county, and short name are one unit")
+    func resolvesVariants() throws {
+        let database = try scratch.database()
+        let ids = try resolve(["邵阳县白仓镇人民政府", "白仓镇人民政府", "白仓镇", "白仓镇 人民政府", "邵阳县白仓镇"], in: database)
+        #expect(Set(ids).count == 1)
+        let unit = try database.queue.read { try Row.fetchOne($0, sql: "SELECT name, region, kind FROM units") }
+        #expect(unit?["name"] == "邵阳县白仓镇人民政府")
+        #expect(unit?["region"] == "邵阳县")         // taken from the prefix
+        #expect(unit?["kind"] == "township")
+    }
+
+    @Test("two distinct units are never merged: an ambiguous short name is an error")
+    func ambiguity() throws {
+        let database = try scratch.database()
+        let ids = try resolve(["邵阳县白仓镇人民政府", "隆回县白仓镇人民政府", "衡山县财政局", "邵阳县财政局"], in: database)
+        #expect(Set(ids).count == 4)
+        #expect(throws: FiscalError.self) { try resolve(["白仓镇"], in: database) }
+        do {
+            _ = try resolve(["财政局"], in: database)
+        } catch let error as FiscalError {
+            #expect(error.description.contains("衡山县财政局") && error.description.contains("邵阳县财政局"))
+        }
+        // With its county the name is unambiguous.
+        #expect(try resolve(["邵阳县白仓镇"], in: database) == [ids[0]])
+    }
+
+    @Test("an alias resolves a name that is otherwise ambiguous or unknown")
+    func aliases() throws {
+        let database = try scratch.database()
+        let ids = try resolve(["邵阳县白仓镇人民政府", "隆回县白仓镇人民政府"], in: database)
+        let unit = try database.queue.write { try UnitDirectory.addAlias("白仓镇", for: "邵阳县白仓镇人民政府", in: $0) }
+        #expect(unit.id == ids[0])
+        #expect(try resolve(["白仓镇"], in: database) == [ids[0]])
+        // An alias cannot take a name another unit already has.
+        #expect(throws: FiscalError.self) {
+            try database.queue.write { try UnitDirectory.addAlias("隆回县白仓镇人民政府", for: "邵阳县白仓镇人民政府", in: $0) }
+        }
+        #expect(throws: FiscalError.self) {
+            try database.queue.write { try UnitDirectory.addAlias("x", for: "没有这个单位", in: $0) }
+        }
+        let table = try StoreQueries(database: database).units()
+        #expect(table.rows.first { $0[0] == .text("邵阳县白仓镇人民政府") }?[5] == .text("白仓镇"))
+    }
+
+    @Test("a region that contradicts the stored one is an error")
+    func regionContradiction() throws {
+        let database = try scratch.database()
+        _ = try resolve(["衡山县财政局"], in: database)
+        #expect(throws: FiscalError.self) {
+            try database.queue.write { db in
+                var directory = try UnitDirectory(db)
+                return try directory.resolveOrCreate(name: "衡山县财政局", region: "邵阳县", kind: nil, code: nil, in: db)
+            }
+        }
+    }
+
+    @Test("years covered read as ranges")
+    func yearRanges() {
+        #expect(StoreQueries.yearRanges([2016, 2017, 2018, 2020, 2021, 2025]) == "2016–2018, 2020–2021, 2025")
+        #expect(StoreQueries.yearRanges([2023]) == "2023")
+    }
+}
