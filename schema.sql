@@ -20,7 +20,7 @@ CREATE TABLE units (
     core_key    TEXT NOT NULL,                 -- name_key less region prefix and 人民政府
     region      TEXT,                          -- e.g. 邵阳县
     kind        TEXT NOT NULL DEFAULT 'other'
-                CHECK (kind IN ('department', 'township', 'other')),
+                CHECK (kind = 'department' OR kind = 'township' OR kind = 'other'),
     code        TEXT                           -- the unit's own code (单位编码), optional
 );
 CREATE INDEX units_core_key ON units(core_key);
@@ -36,7 +36,8 @@ CREATE INDEX unit_aliases_unit ON unit_aliases(unit_id);
 -- The metric catalogue of domain.md, seeded from metrics.csv and extended with
 -- `fiscal metrics load FILE` (no rebuild needed).
 CREATE TABLE metrics (
-    code        TEXT PRIMARY KEY,              -- e.g. three_public_total
+    id          INTEGER PRIMARY KEY,           -- what observations store: a small key
+    code        TEXT NOT NULL UNIQUE,          -- e.g. three_public_total
     name_zh     TEXT NOT NULL,                 -- e.g. 三公经费
     name_en     TEXT NOT NULL,
     unit        TEXT NOT NULL                  -- 万元, 人, %, 分 …
@@ -71,9 +72,9 @@ CREATE TABLE observations (
     unit_id     INTEGER NOT NULL REFERENCES units(id),
     year        INTEGER NOT NULL CHECK (year BETWEEN 1900 AND 2200),
     quarter     INTEGER NOT NULL DEFAULT 0 CHECK (quarter BETWEEN 0 AND 4), -- 0 = year, 1–4 = year to date
-    metric      TEXT NOT NULL REFERENCES metrics(code),
-    basis       TEXT NOT NULL DEFAULT 'final'
-                CHECK (basis IN ('final', 'budget', 'initial', 'plan', 'reported')),
+    metric_id   INTEGER NOT NULL REFERENCES metrics(id),  -- see observation_details for the code
+    basis       TEXT NOT NULL DEFAULT 'final'        -- OR, not IN: an IN list costs an ephemeral table per insert
+                CHECK (basis = 'final' OR basis = 'budget' OR basis = 'initial' OR basis = 'plan' OR basis = 'reported'),
     value_e6    INTEGER NOT NULL,              -- exact: value × 10^6 in the metric's unit
     import_id   INTEGER NOT NULL REFERENCES imports(id) ON DELETE CASCADE,
     part        TEXT NOT NULL,                 -- csv, table, form, sheet, project, narrative
@@ -81,8 +82,9 @@ CREATE TABLE observations (
     cell        TEXT,                          -- or table/row/cell, sheet!cell
     raw_text    TEXT NOT NULL                  -- the text the figure was read from
 );
-CREATE INDEX observations_key ON observations(unit_id, year, quarter, metric, basis);
-CREATE INDEX observations_import ON observations(import_id);
+CREATE INDEX observations_key ON observations(unit_id, year, quarter, metric_id, basis);
+-- No index on import_id: nothing reads by it on a hot path, and each index
+-- costs every inserted row (BENCHMARKS.md).
 
 -- Precedence of the parts of a package when they state the same key.
 CREATE TABLE part_precedence (
@@ -96,16 +98,16 @@ INSERT INTO part_precedence(part, rank) VALUES
 CREATE VIEW observation_details AS
 SELECT o.id,
        u.name AS unit, u.region, u.kind,
-       o.year, o.quarter, o.metric, o.basis,
+       o.year, o.quarter, m.code AS metric, o.basis,
        o.value_e6, o.value_e6 / 1000000.0 AS value,
        m.unit AS metric_unit,
        i.path AS source,
        COALESCE(o.cell, 'line ' || o.line) AS location,
        o.part, o.raw_text, o.import_id, i.document_year,
-       o.unit_id
+       o.unit_id, o.metric_id
 FROM observations o
 JOIN units u ON u.id = o.unit_id
-JOIN metrics m ON m.code = o.metric
+JOIN metrics m ON m.id = o.metric_id
 JOIN imports i ON i.id = o.import_id;
 
 -- The resolved facts: one value per unit, year, quarter, metric and basis.
@@ -123,7 +125,7 @@ SELECT id, unit, region, kind, year, quarter, metric, basis, value_e6, value,
 FROM (
     SELECT d.*,
            ROW_NUMBER() OVER (
-               PARTITION BY d.unit_id, d.year, d.quarter, d.metric, d.basis
+               PARTITION BY d.unit_id, d.year, d.quarter, d.metric_id, d.basis
                ORDER BY CASE WHEN d.document_year IS NOT NULL
                               AND d.document_year > d.year THEN 1 ELSE 0 END,
                         COALESCE(p.rank, 9),
@@ -141,9 +143,9 @@ CREATE VIEW conflicts AS
 SELECT d.*
 FROM observation_details d
 JOIN (
-    SELECT unit_id, year, quarter, metric, basis
+    SELECT unit_id, year, quarter, metric_id, basis
     FROM observations
-    GROUP BY unit_id, year, quarter, metric, basis
+    GROUP BY unit_id, year, quarter, metric_id, basis
     HAVING COUNT(DISTINCT value_e6) > 1
 ) k ON k.unit_id = d.unit_id AND k.year = d.year AND k.quarter = d.quarter
-   AND k.metric = d.metric AND k.basis = d.basis;
+   AND k.metric_id = d.metric_id AND k.basis = d.basis;

@@ -136,15 +136,15 @@ struct CatalogAndStoreTests {
             let rows: [(Int, String, Int64)] = [(1, "narrative", 1_120_000), (1, "table", 3_290_000), (2, "table", 3_500_000)]
             for (importID, part, value) in rows {
                 try db.execute(sql: """
-                    INSERT INTO observations(unit_id, year, metric, value_e6, import_id, part, line, raw_text)
-                    VALUES (1, 2023, 'official_reception', ?, ?, ?, 1, '')
+                    INSERT INTO observations(unit_id, year, metric_id, value_e6, import_id, part, line, raw_text)
+                    VALUES (1, 2023, (SELECT id FROM metrics WHERE code = 'official_reception'), ?, ?, ?, 1, '')
                     """, arguments: [value, importID, part])
             }
             // 2022 tax revenue stated only by restatements: the later package wins.
             for (importID, value) in [(1, 700_000_000), (2, 710_000_000)] as [(Int, Int64)] {
                 try db.execute(sql: """
-                    INSERT INTO observations(unit_id, year, metric, value_e6, import_id, part, line, raw_text)
-                    VALUES (1, 2022, 'tax_revenue', ?, ?, 'table', 1, '')
+                    INSERT INTO observations(unit_id, year, metric_id, value_e6, import_id, part, line, raw_text)
+                    VALUES (1, 2022, (SELECT id FROM metrics WHERE code = 'tax_revenue'), ?, ?, 'table', 1, '')
                     """, arguments: [value, importID])
             }
         }

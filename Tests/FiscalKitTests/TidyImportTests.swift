@@ -63,6 +63,7 @@ struct TidyImportTests {
         // The second row has a trailing empty field (Excel does that): allowed.
         let summary = try importFile(path, into: database)
         #expect(summary.figures == 2)
+        #expect(summary.conflicts == 1)
         let lines = try database.queue.read { try Int.fetchAll($0, sql: "SELECT line FROM observations ORDER BY id") }
         #expect(lines == [2, 4])
         // "白仓镇\n人民政府" normalizes to 白仓镇人民政府, the same unit as 白仓镇.
@@ -160,6 +161,25 @@ struct TidyImportTests {
         #expect(try database.count("units") == 1)
         #expect(try database.count("conflicts") == 2)           // both observations of the key
         #expect(try database.factValues()["白仓镇|2023|0|official_reception|final"] == "1.12")
+    }
+
+    @Test("conflicts within one file: same value is no conflict, a key is counted once")
+    func conflictsWithinFile() throws {
+        let database = try scratch.database()
+        var text = "unit,year,metric,value\n"
+        // 200 rows push the duplicates across insert batches (64 rows each).
+        for index in 0..<200 { text += "青山镇,\(1900 + index),tax_revenue,\(index)\n" }
+        text += "青山镇,1905,tax_revenue,5\n"          // same value again: no conflict
+        text += "青山镇,1906,tax_revenue,7\n"          // differs: one conflict
+        text += "青山镇,1906,tax_revenue,8\n"          // the same key again: still one
+        text += "青山镇,2099,tax_revenue,1\n青山镇,2099,tax_revenue,2\n"   // within one batch
+        let summary = try importFile(scratch.write("dups.csv", text), into: database)
+        #expect(summary.figures == 205)
+        #expect(summary.conflicts == 2)
+        // Importing a file that agrees with one conflicting key and differs on a
+        // clean one creates exactly one new conflict.
+        let second = scratch.write("more.csv", "unit,year,metric,value\n青山镇,1906,tax_revenue,6\n青山镇,1950,tax_revenue,49\n青山镇,1951,tax_revenue,51\n")
+        #expect(try importFile(second, into: database).conflicts == 1)
     }
 
     @Test("a header without the tidy columns, a binary file and an empty file are refused")

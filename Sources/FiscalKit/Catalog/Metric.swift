@@ -126,15 +126,22 @@ public struct MetricCatalog: Sendable {
     /// Up to `limit` known names nearest to an unknown one (edit distance over
     /// characters), for "did you mean" messages.
     public func closestNames(to name: String, limit: Int = 3) -> [String] {
-        let target = Array(TextNormalization.key(name))
-        var scored: [(distance: Int, name: String)] = []
+        let targetKey = TextNormalization.key(name)
+        let target = Array(targetKey)
+        // Names that contain what was typed (or are contained in it) come
+        // first, then by edit distance.
+        var scored: [(containment: Int, distance: Int, name: String)] = []
         for metric in metrics {
-            let best = metric.allNames.map { ($0, Self.editDistance(target, Array(TextNormalization.key($0)))) }
-                .min { $0.1 < $1.1 }!
-            let label = best.0 == metric.code ? metric.code : "\(best.0) (\(metric.code))"
-            scored.append((best.1, label))
+            let candidates = metric.allNames.map { candidate -> (Int, Int, String) in
+                let key = TextNormalization.key(candidate)
+                let contains = !targetKey.isEmpty && (key.contains(targetKey) || targetKey.contains(key))
+                return (contains ? 0 : 1, Self.editDistance(target, Array(key)), candidate)
+            }
+            let best = candidates.min { ($0.0, $0.1) < ($1.0, $1.1) }!
+            let label = best.2 == metric.code ? metric.code : "\(best.2) (\(metric.code))"
+            scored.append((best.0, best.1, label))
         }
-        return scored.sorted { $0.distance != $1.distance ? $0.distance < $1.distance : $0.name < $1.name }
+        return scored.sorted { ($0.containment, $0.distance, $0.name) < ($1.containment, $1.distance, $1.name) }
             .prefix(limit).map(\.name)
     }
 

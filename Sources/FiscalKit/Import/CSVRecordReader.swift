@@ -36,13 +36,26 @@ final class CSVRecordReader {
 
     /// Reads the next record; false at the end of the input.
     func next() throws -> Bool {
-        bytes.removeAll(keepingCapacity: true)
-        fieldEnds.removeAll(keepingCapacity: true)
+        // Work on locals: class properties in the byte loop cost an exclusivity
+        // check per access.
+        var out: [UInt8] = []
+        var ends: [Int] = []
+        swap(&out, &bytes)
+        swap(&ends, &fieldEnds)
+        defer {
+            swap(&out, &bytes)
+            swap(&ends, &fieldEnds)
+        }
+        out.removeAll(keepingCapacity: true)
+        ends.removeAll(keepingCapacity: true)
         line = nextLine
+        var lines = nextLine
+        defer { nextLine = lines }
         var inQuotes = false
         var quoteJustClosed = false
         var fieldHasContent = false
         var sawAnything = false
+        var recordStart = line
 
         while true {
             if position >= block.count {
@@ -51,61 +64,78 @@ final class CSVRecordReader {
                 position = 0
                 if block.isEmpty { finished = true; break }
             }
+            var index = position
             let done: Bool = block.withUnsafeBufferPointer { buffer in
-                while position < buffer.count {
-                    let byte = buffer[position]
-                    position += 1
+                let count = buffer.count
+                while index < count {
                     if inQuotes {
-                        if byte == 0x22 {                       // "
+                        let start = index
+                        while index < count && buffer[index] != 0x22 {
+                            if buffer[index] == 0x0A { lines += 1 }
+                            index += 1
+                        }
+                        out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[start..<index]))
+                        if index < count {                      // the closing quote
                             inQuotes = false
                             quoteJustClosed = true
-                        } else {
-                            if byte == 0x0A { nextLine += 1 }
-                            bytes.append(byte)
+                            index += 1
                         }
                         continue
                     }
+                    let start = index
+                    while index < count {
+                        let byte = buffer[index]
+                        if byte == 0x2C || byte == 0x22 || byte == 0x0A || byte == 0x0D { break }
+                        index += 1
+                    }
+                    if index > start {
+                        out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[start..<index]))
+                        sawAnything = true
+                        fieldHasContent = true
+                        quoteJustClosed = false
+                    }
+                    if index == count { break }
+                    let byte = buffer[index]
+                    index += 1
                     switch byte {
-                    case 0x22:
+                    case 0x22:                                   // "
                         sawAnything = true
                         if quoteJustClosed {                    // "" inside quotes
-                            bytes.append(0x22)
+                            out.append(0x22)
                             inQuotes = true
                             quoteJustClosed = false
                         } else if !fieldHasContent {
                             inQuotes = true
                             fieldHasContent = true
                         } else {
-                            bytes.append(byte)                  // stray quote in a bare field: keep it
+                            out.append(byte)                    // stray quote in a bare field: keep it
                         }
                     case 0x2C:                                   // ,
                         sawAnything = true
-                        fieldEnds.append(bytes.count)
+                        ends.append(out.count)
                         fieldHasContent = false
                         quoteJustClosed = false
                     case 0x0A:
-                        nextLine += 1
-                        if sawAnything || !fieldEnds.isEmpty || !bytes.isEmpty {
-                            fieldEnds.append(bytes.count)
+                        lines += 1
+                        if sawAnything || !ends.isEmpty || !out.isEmpty {
+                            ends.append(out.count)
                             return true
                         }
-                        line = nextLine                          // skip an empty line
-                    case 0x0D:
-                        continue                                 // CRLF: the LF ends the record
+                        recordStart = lines                      // skip an empty line
                     default:
-                        sawAnything = true
-                        quoteJustClosed = false
-                        fieldHasContent = true
-                        bytes.append(byte)
+                        break                                    // CR: the LF ends the record
                     }
                 }
                 return false
             }
+            position = index
+            line = recordStart
             if done { return true }
         }
+        line = recordStart
         if inQuotes { unterminatedQuote = true }
-        if sawAnything || !fieldEnds.isEmpty || !bytes.isEmpty {
-            fieldEnds.append(bytes.count)
+        if sawAnything || !ends.isEmpty || !out.isEmpty {
+            ends.append(out.count)
             return true
         }
         return false
@@ -129,10 +159,10 @@ final class CSVRecordReader {
     }
 
     /// Calls `body` with the field's raw bytes (no copy).
-    func withBytes<R>(at index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
-        guard index < fieldEnds.count else { return body(UnsafeBufferPointer(start: nil, count: 0)) }
+    func withBytes<R>(at index: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        guard index < fieldEnds.count else { return try body(UnsafeBufferPointer(start: nil, count: 0)) }
         let range = range(at: index)
-        return bytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[range])) }
+        return try bytes.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[range])) }
     }
 }
 

@@ -40,9 +40,8 @@ public struct Importer {
                     VALUES (?, ?, 'csv', ?, NULL, ?, 0, 0, 0, 0)
                     """, arguments: [path, fingerprint.sha256, fingerprint.encoding.rawValue, Self.timestamp()])
                 let importID = db.lastInsertedRowID
-                var result = try TidyCSVImporter(path: path, fingerprint: fingerprint, progress: progress)
+                let result = try TidyCSVImporter(path: path, fingerprint: fingerprint, progress: progress)
                     .run(in: db, importID: importID)
-                result.conflicts = try Self.conflictsCreated(by: importID, in: db)
                 try db.execute(sql: "UPDATE imports SET rows = ?, figures = ?, missing = ?, conflicts = ? WHERE id = ?",
                                arguments: [result.rows, result.figures, result.missing, result.conflicts, importID])
                 summary = result
@@ -50,24 +49,6 @@ public struct Importer {
             }
         }
         return summary!
-    }
-
-    /// Keys the import touched whose observations now disagree and did not
-    /// before it.
-    static func conflictsCreated(by importID: Int64, in db: Database) throws -> Int {
-        try Int.fetchOne(db, sql: """
-            WITH touched AS (
-                SELECT DISTINCT unit_id, year, quarter, metric, basis FROM observations WHERE import_id = ?1
-            ), counted AS (
-                SELECT COUNT(DISTINCT o.value_e6) AS now,
-                       COUNT(DISTINCT CASE WHEN o.import_id <> ?1 THEN o.value_e6 END) AS before
-                FROM touched t
-                JOIN observations o ON o.unit_id = t.unit_id AND o.year = t.year AND o.quarter = t.quarter
-                                   AND o.metric = t.metric AND o.basis = t.basis
-                GROUP BY t.unit_id, t.year, t.quarter, t.metric, t.basis
-            )
-            SELECT COUNT(*) FROM counted WHERE now > 1 AND before <= 1
-            """, arguments: [importID]) ?? 0
     }
 
     /// Binary formats this version cannot read get an error that says what to do.

@@ -91,6 +91,14 @@ struct TidyCSVImporter {
     let fingerprint: FileFingerprint
     let progress: ImportProgress?
 
+    /// What the loop needs of a metric.
+    struct MetricSlot {
+        var code: String
+        var unit: String
+        var id: Int64
+        var isHeadCount: Bool
+    }
+
     func run(in db: Database, importID: Int64) throws -> ImportSummary {
         let stream = try UTF8BlockStream(path: path, encoding: fingerprint.encoding)
         let reader = CSVRecordReader {
@@ -107,23 +115,32 @@ struct TidyCSVImporter {
         }
 
         let catalog = try FiscalDatabase.catalog(db)
+        let metricIDs = Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT code, id FROM metrics").map {
+            ($0["code"] as String, $0["id"] as Int64)
+        })
         var units = try UnitDirectory(db)
-        var unitCache: [String: Int64] = [:]
-        var metricCache: [String: Metric] = [:]
+        var unitCache = ByteKeyedCache<(id: Int64, isNew: Bool)>()
+        var metricCache = ByteKeyedCache<MetricSlot>()
+        var basisCache = ByteKeyedCache<Basis>()
+        var quarterCache = ByteKeyedCache<Int>()
+        var cStrings = CStringTable()
+        let basisPointers = Dictionary(uniqueKeysWithValues: Basis.allCases.map { ($0, cStrings.intern($0.rawValue)) })
 
-        let statement = try db.makeStatement(sql: """
-            INSERT INTO observations(unit_id, year, quarter, metric, basis, value_e6, import_id, part, line, raw_text)
-            VALUES (?, ?, ?, ?, ?, ?, ?, 'csv', ?, ?)
-            """)
-        let handle = statement.sqliteStatement
-        let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+        let writer = try ObservationWriter(db: db, importID: importID, part: "csv")
 
         var problems: [LocatedProblem] = []
         var problemCount = 0
         var rows = 0
-        var figures = 0
         var missing = 0
-        let column = header.index
+        // Column positions as plain integers (-1: absent): a dictionary keyed
+        // by the enum hashed its raw string on every field of every row.
+        let unitAt = header.index[.unit] ?? -1, yearAt = header.index[.year] ?? -1
+        let metricAt = header.index[.metric] ?? -1, valueAt = header.index[.value] ?? -1
+        let basisAt = header.index[.basis] ?? -1, quarterAt = header.index[.quarter] ?? -1
+        let regionAt = header.index[.region] ?? -1, kindAt = header.index[.kind] ?? -1
+        let codeAt = header.index[.unitCode] ?? -1
+        let unitColumns = [unitAt, regionAt, kindAt, codeAt]
+        var unitKey: [UInt8] = []
 
         func problem(_ message: String) {
             problemCount += 1
@@ -131,6 +148,13 @@ struct TidyCSVImporter {
                 problems.append(LocatedProblem(path: path, line: reader.line, message: message))
             }
         }
+        func text(_ index: Int) -> String? {
+            index < 0 ? "" : reader.string(at: index)
+        }
+        func bytes<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+            try reader.withBytes(at: index < 0 ? Int.max : index, body)
+        }
+        let invalidText = "not valid UTF-8 text (save the file as UTF-8 or GB18030)"
 
         while try reader.next() {
             rows += 1
@@ -143,23 +167,17 @@ struct TidyCSVImporter {
                     continue
                 }
             }
-            func text(_ name: TidyCSVHeader.Column) -> String? {
-                guard let position = column[name] else { return "" }
-                return reader.string(at: position)
-            }
-            guard let unitText = text(.unit), let metricText = text(.metric), let valueText = text(.value),
-                  let basisText = text(.basis), let quarterText = text(.quarter) else {
-                problem("not valid UTF-8 text (save the file as UTF-8 or GB18030)")
-                continue
-            }
 
-            // Unit
-            let region = column[.region] != nil ? text(.region) ?? "" : ""
-            let kindText = column[.kind] != nil ? text(.kind) ?? "" : ""
-            let code = column[.unitCode] != nil ? text(.unitCode) ?? "" : ""
-            let unitKey = region.isEmpty && kindText.isEmpty && code.isEmpty ? unitText : "\(unitText)\u{1F}\(region)\u{1F}\(kindText)\u{1F}\(code)"
-            var unitID = unitCache[unitKey]
-            if unitID == nil {
+            // Unit: the raw bytes of unit, region, kind and code are the cache key.
+            unitKey.removeAll(keepingCapacity: true)
+            for index in unitColumns {
+                if index >= 0 { reader.withBytes(at: index) { unitKey.append(contentsOf: $0) } }
+                unitKey.append(0x1F)
+            }
+            var unit = unitKey.withUnsafeBufferPointer { unitCache.value(for: $0) }
+            if unit == nil {
+                guard let unitText = text(unitAt), let region = text(regionAt), let kindText = text(kindAt),
+                      let code = text(codeAt) else { problem(invalidText); continue }
                 if TextNormalization.trim(unitText).isEmpty { problem("the unit is empty"); continue }
                 var kind: UnitKind?
                 if !TextNormalization.trim(kindText).isEmpty {
@@ -167,8 +185,10 @@ struct TidyCSVImporter {
                     if kind == nil { problem("kind '\(kindText)' is not department, township or other"); continue }
                 }
                 do {
-                    unitID = try units.resolveOrCreate(name: unitText, region: region, kind: kind, code: code, in: db)
-                    unitCache[unitKey] = unitID
+                    let id = try units.resolveOrCreate(name: unitText, region: region, kind: kind, code: code, in: db)
+                    let resolved = (id: id, isNew: units.createdIDs.contains(id))
+                    unitKey.withUnsafeBufferPointer { unitCache.insert(resolved, for: $0) }
+                    unit = resolved
                 } catch let error as FiscalError {
                     problem(error.description)
                     continue
@@ -176,72 +196,81 @@ struct TidyCSVImporter {
             }
 
             // Year
-            let year = reader.withBytes(at: column[.year]!) { Self.parseYear($0) }
-            guard let year else {
-                problem("year '\(text(.year) ?? "")' is not a year between 1900 and 2200")
+            guard let year = bytes(yearAt, Self.parseYear) else {
+                problem("year '\(text(yearAt) ?? "")' is not a year between 1900 and 2200")
                 continue
             }
 
             // Metric
-            var metric = metricCache[metricText]
+            var metric = bytes(metricAt) { metricCache.value(for: $0) }
             if metric == nil {
-                metric = catalog.metric(named: metricText)
-                guard let found = metric else {
+                guard let metricText = text(metricAt) else { problem(invalidText); continue }
+                guard let found = catalog.metric(named: metricText) else {
                     let near = catalog.closestNames(to: metricText).joined(separator: ", ")
                     problem(metricText.isEmpty ? "the metric is empty" : "unknown metric '\(metricText)'; closest known: \(near)")
                     continue
                 }
-                metricCache[metricText] = found
+                let slot = MetricSlot(code: found.code, unit: found.unit, id: metricIDs[found.code]!,
+                                      isHeadCount: found.unit == "人")
+                bytes(metricAt) { metricCache.insert(slot, for: $0) }
+                metric = slot
             }
 
-            // Basis and quarter
-            var basis = Basis.final
-            if !basisText.isEmpty {
+            // Basis and quarter: empty means final and the whole year.
+            var basis = bytes(basisAt) { $0.isEmpty ? Basis.final : basisCache.value(for: $0) }
+            if basis == nil {
+                guard let basisText = text(basisAt) else { problem(invalidText); continue }
                 guard let parsed = Basis(word: basisText) else {
                     problem("basis '\(basisText)' is not one of final, budget, initial, plan, reported (or 决算, 预算, 年初预算, 计划, 报告值)")
                     continue
                 }
+                bytes(basisAt) { basisCache.insert(parsed, for: $0) }
                 basis = parsed
             }
-            var quarter = 0
-            if !quarterText.isEmpty {
+            var quarter = bytes(quarterAt) { field -> Int? in
+                if field.isEmpty { return 0 }
+                if field.count == 1 && field[0] >= 0x30 && field[0] <= 0x34 { return Int(field[0] - 0x30) }
+                return quarterCache.value(for: field)
+            }
+            if quarter == nil {
+                guard let quarterText = text(quarterAt) else { problem(invalidText); continue }
                 guard let parsed = QuarterWord.parse(quarterText) else {
                     problem("quarter '\(quarterText)' is not empty, 0, 1–4 or Q1–Q4")
                     continue
                 }
+                bytes(quarterAt) { quarterCache.insert(parsed, for: $0) }
                 quarter = parsed
             }
 
-            // Value
+            // Value: plain ASCII decimals without a String, the rest by FigureText.
+            let reading: FigureText.Reading = bytes(valueAt) { field in
+                if let plain = PlainDecimal(utf8: field), let e6 = plain.scaled(by: 0),
+                   !metric!.isHeadCount || e6 % ExactValue.scale == 0 {
+                    return .value(ExactValue(e6: e6))
+                }
+                guard let valueText = String(validating: field, as: UTF8.self) else { return .invalid(invalidText) }
+                return FigureText.read(valueText, unit: metric!.unit)
+            }
             let value: ExactValue
-            switch FigureText.read(valueText, unit: metric!.unit) {
+            switch reading {
             case .missing:
                 missing += 1
                 continue
             case let .invalid(message):
-                problem("\(metric!.code): \(message)")
+                problem(message == invalidText ? message : "\(metric!.code): \(message)")
                 continue
             case let .value(parsed):
                 value = parsed
             }
 
             if problemCount > 0 { continue }   // the file will be rolled back; keep checking only
-            sqlite3_reset(handle)
-            sqlite3_bind_int64(handle, 1, unitID!)
-            sqlite3_bind_int64(handle, 2, Int64(year))
-            sqlite3_bind_int64(handle, 3, Int64(quarter))
-            sqlite3_bind_text(handle, 4, metric!.code, -1, transient)
-            sqlite3_bind_text(handle, 5, basis.rawValue, -1, transient)
-            sqlite3_bind_int64(handle, 6, value.e6)
-            sqlite3_bind_int64(handle, 7, importID)
-            sqlite3_bind_int64(handle, 8, Int64(reader.line))
-            sqlite3_bind_text(handle, 9, valueText, -1, transient)
-            let result = sqlite3_step(handle)
-            guard result == SQLITE_DONE else {
-                throw FiscalError.file(path, "line \(reader.line): the database refused the row: \(String(cString: sqlite3_errmsg(db.sqliteConnection)))")
+            let key = ObservationKey(unitID: unit!.id, year: year, quarter: quarter!, metricID: metric!.id,
+                                     basis: basisPointers[basis!]!)
+            try bytes(valueAt) { raw in
+                try writer.add(key, value: value.e6, line: reader.line, rawText: raw, unitIsNew: unit!.isNew)
             }
-            figures += 1
         }
+        try writer.finish()
         if reader.unterminatedQuote {
             problem("a quoted field is not closed before the end of the file")
         }
@@ -250,8 +279,8 @@ struct TidyCSVImporter {
         }
         progress?(stream.bytesRead, fingerprint.byteCount, rows)
         return ImportSummary(path: path, outcome: .imported(importID: importID), format: "csv",
-                             encoding: fingerprint.encoding.rawValue, rows: rows, figures: figures,
-                             missing: missing, conflicts: 0, ignoredColumns: header.ignored)
+                             encoding: fingerprint.encoding.rawValue, rows: rows, figures: writer.figures,
+                             missing: missing, conflicts: writer.conflictsCreated, ignoredColumns: header.ignored)
     }
 
     /// A year as digits, optionally followed by 年, in ASCII or full width.

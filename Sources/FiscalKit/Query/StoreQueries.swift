@@ -123,7 +123,7 @@ public struct StoreQueries {
         try database.queue.read { db in
             let catalog = try FiscalDatabase.catalog(db)
             var counts: [String: Int] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT metric, count(*) AS n FROM observations GROUP BY metric") {
+            for row in try Row.fetchAll(db, sql: "SELECT m.code AS metric, count(*) AS n FROM observations o JOIN metrics m ON m.id = o.metric_id GROUP BY m.code") {
                 counts[row["metric"]] = row["n"]
             }
             var table = ResultTable(columns: ["code", "name_zh", "synonyms", "unit", "name_en", "figures"])

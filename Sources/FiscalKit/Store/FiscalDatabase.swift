@@ -135,7 +135,9 @@ public final class FiscalDatabase: Sendable {
                                    arguments: [metric.code, metric.nameZh, metric.nameEn, metric.unit])
                     added += 1
                 } else if !insertOnly {
-                    let used = try Int.fetchOne(db, sql: "SELECT 1 FROM observations WHERE metric = ? LIMIT 1", arguments: [metric.code]) != nil
+                    let used = try Int.fetchOne(db, sql: """
+                        SELECT 1 FROM observations WHERE metric_id = (SELECT id FROM metrics WHERE code = ?) LIMIT 1
+                        """, arguments: [metric.code]) != nil
                     let unit = try String.fetchOne(db, sql: "SELECT unit FROM metrics WHERE code = ?", arguments: [metric.code])
                     if used && unit != metric.unit {
                         throw FiscalError.file(source, "\(metric.code) is stored in \(unit ?? "?") already; its unit cannot change to \(metric.unit)")
@@ -160,7 +162,7 @@ public final class FiscalDatabase: Sendable {
 
     static func catalog(_ db: Database) throws -> MetricCatalog {
         var metrics: [Metric] = []
-        let rows = try Row.fetchAll(db, sql: "SELECT code, name_zh, name_en, unit FROM metrics ORDER BY rowid")
+        let rows = try Row.fetchAll(db, sql: "SELECT code, name_zh, name_en, unit FROM metrics ORDER BY id")
         let names = try Row.fetchAll(db, sql: "SELECT metric, name FROM metric_names ORDER BY rowid")
         var synonyms: [String: [String]] = [:]
         for row in names { synonyms[row["metric"], default: []].append(row["name"]) }

@@ -55,7 +55,16 @@ struct UTF8Validator {
     var isComplete: Bool { pending == 0 }
 
     mutating func consume(_ bytes: UnsafeBufferPointer<UInt8>) {
-        for byte in bytes {
+        var index = 0
+        let count = bytes.count
+        while index < count {
+            // Eight ASCII bytes at a time while no sequence is open.
+            if pending == 0 && index + 8 <= count {
+                let word = UnsafeRawPointer(bytes.baseAddress! + index).loadUnaligned(as: UInt64.self)
+                if word & 0x8080_8080_8080_8080 == 0 { index += 8; continue }
+            }
+            let byte = bytes[index]
+            index += 1
             if pending == 0 {
                 if byte < 0x80 { continue }
                 lowerBound = 0x80; upperBound = 0xBF

@@ -26,6 +26,8 @@ public struct UnitDirectory {
     private var units: [Int64: Unit] = [:]
     private var byKey: [String: Int64] = [:]
     private var byCore: [String: [Int64]] = [:]
+    /// Units this directory created (in this import).
+    public private(set) var createdIDs: Set<Int64> = []
 
     public init(_ db: Database) throws {
         for row in try Row.fetchAll(db, sql: "SELECT id, name, region, kind, code FROM units") {
@@ -103,11 +105,12 @@ public struct UnitDirectory {
         let parsed = UnitName(trimmedName)
         let inferredRegion = region ?? (parsed.prefix.isEmpty ? nil : parsed.prefix)
         let finalKind = kind ?? parsed.inferredKind
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO units(name, name_key, core_key, region, kind, code) VALUES (?, ?, ?, ?, ?, ?)
-            """, arguments: [trimmedName, parsed.key, parsed.core, inferredRegion, finalKind.rawValue, code])
+            """).execute(arguments: [trimmedName, parsed.key, parsed.core, inferredRegion, finalKind.rawValue, code])
         let unit = Unit(id: db.lastInsertedRowID, name: trimmedName, region: inferredRegion, kind: finalKind, code: code)
         remember(unit)
+        createdIDs.insert(unit.id)
         return unit.id
     }
 

@@ -1,0 +1,225 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import GRDB
+import GRDBSQLite
+
+/// The key of an observation, as the import loop binds it. The basis is an
+/// interned C string (``CStringTable``), so equal bases have equal pointers.
+struct ObservationKey: Hashable {
+    var unitID: Int64
+    var year: Int
+    var quarter: Int
+    var metricID: Int64
+    var basis: UnsafePointer<CChar>
+
+    /// A well-mixed 64-bit hash (SplitMix64 finalizer over the fields).
+    var mixedHash: UInt64 {
+        var x = UInt64(bitPattern: unitID) &* 0x9E37_79B9_7F4A_7C15
+        x ^= UInt64(year) << 3 ^ UInt64(quarter) << 1
+        x ^= UInt64(bitPattern: metricID) &* 0xBF58_476D_1CE4_E5B9
+        x ^= UInt64(UInt(bitPattern: basis)) &* 0x94D0_49BB_1331_11EB
+        x = (x ^ (x >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        x = (x ^ (x >> 27)) &* 0x94D0_49BB_1331_11EB
+        return x ^ (x >> 31)
+    }
+}
+
+/// Writes one import's observations and counts the keys it puts in
+/// disagreement that were not before it.
+///
+/// Rows are inserted 64 to a statement: per-statement overhead measured as the
+/// largest SQLite cost after the inserts themselves (BENCHMARKS.md).
+///
+/// A new conflict is found by comparing each row with what is stored under its
+/// key just before the row: one seek in the key index. The seek is skipped
+/// when the key provably has nothing stored: the unit was created by this
+/// import and a Bloom filter of the keys this import wrote (fixed size, so
+/// memory does not grow with the file) says the key is new. A set-based query
+/// after the import instead measured about 2 s per million rows and grew with
+/// the whole database.
+final class ObservationWriter {
+    static let batchSize = 64
+    static let parametersPerRow = 8
+
+    private let db: Database
+    private let importID: Int64
+    private let single: Statement
+    private let batch: Statement
+    private let lookup: Statement
+    private var bloom = BloomFilter(bitCountLog2: 26)   // 8 MiB
+
+    private(set) var conflictsCreated = 0
+    private(set) var figures = 0
+    private var counted: Set<ObservationKey> = []
+
+    // The batch not yet inserted.
+    private var pendingKeys: [ObservationKey] = []
+    private var pendingValues: [Int64] = []
+    private var pendingLines: [Int64] = []
+    private var pendingText: [UInt8] = []
+    private var pendingTextEnds: [Int] = []
+
+    init(db: Database, importID: Int64, part: String) throws {
+        self.db = db
+        self.importID = importID
+        let columns = "unit_id, year, quarter, metric_id, basis, value_e6, import_id, part, line, raw_text"
+        let row = "(?, ?, ?, ?, ?, ?, \(importID), '\(part)', ?, ?)"   // both are ours, not user text
+        single = try db.makeStatement(sql: "INSERT INTO observations(\(columns)) VALUES \(row)")
+        batch = try db.makeStatement(sql: "INSERT INTO observations(\(columns)) VALUES "
+            + Array(repeating: row, count: Self.batchSize).joined(separator: ", "))
+        lookup = try db.makeStatement(sql: """
+            SELECT value_e6, import_id FROM observations
+            WHERE unit_id = ? AND year = ? AND quarter = ? AND metric_id = ? AND basis = ?
+            """)
+        pendingKeys.reserveCapacity(Self.batchSize)
+    }
+
+    /// Queues one observation; `unitIsNew` says the unit was created by this import.
+    func add(_ key: ObservationKey, value: Int64, line: Int, rawText: UnsafeBufferPointer<UInt8>, unitIsNew: Bool) throws {
+        try countConflict(key, value: value, unitIsNew: unitIsNew)
+        bloom.insert(key.mixedHash)
+        pendingKeys.append(key)
+        pendingValues.append(value)
+        pendingLines.append(Int64(line))
+        pendingText.append(contentsOf: rawText)
+        pendingTextEnds.append(pendingText.count)
+        if pendingKeys.count == Self.batchSize { try flush() }
+    }
+
+    /// Inserts what is still queued.
+    func finish() throws {
+        try flush()
+        sqlite3_clear_bindings(single.sqliteStatement)
+        sqlite3_clear_bindings(batch.sqliteStatement)
+        sqlite3_clear_bindings(lookup.sqliteStatement)
+    }
+
+    private func countConflict(_ key: ObservationKey, value: Int64, unitIsNew: Bool) throws {
+        // The filter holds every key this import queued or wrote: a "no" means
+        // nothing of this import is under the key, and for a new unit nothing at all.
+        let seen = bloom.mightContain(key.mixedHash)
+        var disagrees = false
+        if seen {
+            for (index, pending) in pendingKeys.enumerated() where pending == key && pendingValues[index] != value {
+                disagrees = true
+            }
+        }
+        var priorDisagree = false
+        if seen || !unitIsNew {
+            let handle = lookup.sqliteStatement
+            sqlite3_reset(handle)
+            sqlite3_bind_int64(handle, 1, key.unitID)
+            sqlite3_bind_int64(handle, 2, Int64(key.year))
+            sqlite3_bind_int64(handle, 3, Int64(key.quarter))
+            sqlite3_bind_int64(handle, 4, key.metricID)
+            sqlite3_bind_text(handle, 5, key.basis, -1, nil)
+            var firstPrior: Int64?
+            while true {
+                let step = sqlite3_step(handle)
+                if step == SQLITE_DONE { break }
+                guard step == SQLITE_ROW else { throw error(step) }
+                let stored = sqlite3_column_int64(handle, 0)
+                if stored != value { disagrees = true }
+                if sqlite3_column_int64(handle, 1) != importID {
+                    if let first = firstPrior, first != stored { priorDisagree = true }
+                    if firstPrior == nil { firstPrior = stored }
+                }
+            }
+        }
+        if disagrees && !priorDisagree && !counted.contains(key) {
+            counted.insert(key)
+            conflictsCreated += 1
+        }
+    }
+
+    private func flush() throws {
+        let count = pendingKeys.count
+        guard count > 0 else { return }
+        let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+        try pendingText.withUnsafeBufferPointer { text in
+            for start in stride(from: 0, to: count, by: count == Self.batchSize ? count : 1) {
+                let (statement, rows) = count == Self.batchSize ? (batch, 0..<count) : (single, start..<(start + 1))
+                let handle = statement.sqliteStatement
+                sqlite3_reset(handle)
+                for (slot, row) in rows.enumerated() {
+                    let base = Int32(slot * Self.parametersPerRow)
+                    let key = pendingKeys[row]
+                    sqlite3_bind_int64(handle, base + 1, key.unitID)
+                    sqlite3_bind_int64(handle, base + 2, Int64(key.year))
+                    sqlite3_bind_int64(handle, base + 3, Int64(key.quarter))
+                    sqlite3_bind_int64(handle, base + 4, key.metricID)
+                    sqlite3_bind_text(handle, base + 5, key.basis, -1, nil)
+                    sqlite3_bind_int64(handle, base + 6, pendingValues[row])
+                    sqlite3_bind_int64(handle, base + 7, pendingLines[row])
+                    let start = row == 0 ? 0 : pendingTextEnds[row - 1]
+                    let length = pendingTextEnds[row] - start
+                    let pointer = UnsafeRawPointer(text.baseAddress.map { $0 + start } ?? UnsafePointer(bitPattern: 1)!)
+                    sqlite3_bind_text(handle, base + 8, pointer.assumingMemoryBound(to: CChar.self), Int32(length), transient)
+                }
+                let step = sqlite3_step(handle)
+                guard step == SQLITE_DONE else { throw error(step) }
+                figures += rows.count
+            }
+        }
+        pendingKeys.removeAll(keepingCapacity: true)
+        pendingValues.removeAll(keepingCapacity: true)
+        pendingLines.removeAll(keepingCapacity: true)
+        pendingText.removeAll(keepingCapacity: true)
+        pendingTextEnds.removeAll(keepingCapacity: true)
+    }
+
+    private func error(_ code: Int32) -> DatabaseError {
+        DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+    }
+}
+
+/// A fixed-size blocked Bloom filter of 64-bit hashes: each hash sets four
+/// bits of one 64-bit word, so a probe costs one cache miss, not four.
+struct BloomFilter {
+    private var words: [UInt64] = []
+    private let wordCount: Int
+
+    init(bitCountLog2: Int) {
+        wordCount = 1 << (bitCountLog2 - 6)
+    }
+
+    private func probe(_ hash: UInt64) -> (word: Int, bits: UInt64) {
+        let word = Int(hash & UInt64(wordCount - 1))
+        let high = hash >> 40
+        let bits: UInt64 = 1 << (high & 63) | 1 << ((high >> 6) & 63) | 1 << ((high >> 12) & 63) | 1 << ((high >> 18) & 63)
+        return (word, bits)
+    }
+
+    mutating func insert(_ hash: UInt64) {
+        if words.isEmpty { words = [UInt64](repeating: 0, count: wordCount) }
+        let (word, bits) = probe(hash)
+        words[word] |= bits
+    }
+
+    func mightContain(_ hash: UInt64) -> Bool {
+        if words.isEmpty { return false }
+        let (word, bits) = probe(hash)
+        return words[word] & bits == bits
+    }
+}
+
+/// C strings that live as long as the table: bound to statements without a
+/// copy (SQLITE_STATIC) and compared by address in keys.
+struct CStringTable {
+    private var strings: [String: UnsafeMutablePointer<CChar>] = [:]
+    private var owner = Owner()
+
+    private final class Owner {
+        var pointers: [UnsafeMutablePointer<CChar>] = []
+        deinit { pointers.forEach { free($0) } }
+    }
+
+    mutating func intern(_ text: String) -> UnsafePointer<CChar> {
+        if let pointer = strings[text] { return UnsafePointer(pointer) }
+        let pointer = strdup(text)!
+        strings[text] = pointer
+        owner.pointers.append(pointer)
+        return UnsafePointer(pointer)
+    }
+}

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Import benchmark: a generated tidy CSV of ROWS rows (default 1,000,000)
+# imported by `fiscal import` (validating, resolving units and metrics, keeping
+# provenance), against `sqlite3 .import` of the same file into a plain table,
+# in the same run. Also imports a quarter of the file to show that peak memory
+# does not grow with file size. Prints a Markdown block for BENCHMARKS.md.
+#   bash scripts/bench.sh [ROWS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rows=${1:-1000000}
+command -v sqlite3 >/dev/null || { apt-get update -qq && apt-get install -y -qq sqlite3; }
+[ -x /usr/bin/time ] || { apt-get update -qq && apt-get install -y -qq time; }
+
+swift build -c release 2>&1 | tail -1
+fiscal="$(swift build -c release --show-bin-path)/fiscal"
+work=${BENCH_DIR:-$(mktemp -d)}
+mkdir -p "$work"
+
+# units × years × (metric, basis, quarter) combinations = rows
+python3 - "$rows" "$work" <<'PY'
+import sys, random
+rows, work = int(sys.argv[1]), sys.argv[2]
+random.seed(42)
+metrics = ["tax_revenue", "nontax_revenue", "fiscal_revenue", "public_funds", "project_expenditure",
+           "official_reception", "vehicle_operation", "office_expense", "travel", "total_funds"]
+combos = [(m, b, q) for m in metrics for b in ("final", "budget") for q in (0, 1)] + \
+         [(m, "final", q) for m in metrics for q in (2, 3)]          # 60 per unit-year
+years = range(2016, 2026)
+units = -(-rows // (len(combos) * len(years)))
+def write(path, limit):
+    n = 0
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("unit,year,quarter,metric,basis,value\n")
+        for u in range(units):
+            name = f"示例省第{u // 100}县第{u}镇人民政府"
+            for y in years:
+                for m, b, q in combos:
+                    if n == limit: return n
+                    f.write(f"{name},{y},{q},{m},{b},{random.randint(0, 99999999) / 100:.2f}\n")
+                    n += 1
+    return n
+print("rows", write(f"{work}/bench.csv", rows), file=sys.stderr)
+print("rows", write(f"{work}/bench-quarter.csv", rows // 4), file=sys.stderr)
+PY
+size=$(du -h "$work/bench.csv" | cut -f1)
+
+runs=${BENCH_RUNS:-3}
+measure() {  # measure LABEL DB COMMAND... → "median_seconds peak_kb" over $runs runs, each into a new DB
+  local label=$1 db=$2; shift 2
+  for _ in $(seq "$runs"); do
+    rm -f "$db" "$db-wal" "$db-shm"
+    /usr/bin/time -f "%e %M" -a -o "$work/$label.times" "$@" >"$work/$label.out" 2>"$work/$label.err" || {
+      echo "$label failed:" >&2; cat "$work/$label.err" >&2; exit 1; }
+  done
+  sort -n "$work/$label.times" | awk -v n="$runs" 'NR == int((n + 1) / 2) { t = $1 } { if ($2 > m) m = $2 } END { print t, m }'
+}
+
+rm -f "$work"/*.sqlite* "$work"/*.times
+read -r fiscal_s fiscal_kb < <(measure fiscal "$work/fiscal.sqlite" "$fiscal" import --db "$work/fiscal.sqlite" "$work/bench.csv")
+read -r quarter_s quarter_kb < <(measure quarter "$work/quarter.sqlite" "$fiscal" import --db "$work/quarter.sqlite" "$work/bench-quarter.csv")
+read -r sqlite_s sqlite_kb < <(measure sqlite3 "$work/plain.sqlite" sqlite3 "$work/plain.sqlite" ".mode csv" ".import $work/bench.csv t")
+stored=$(sqlite3 "$work/fiscal.sqlite" "SELECT count(*) FROM observations")
+ratio=$(python3 -c "print(f'{$sqlite_s / $fiscal_s:.2f}')")
+
+cat <<MD
+### Import of $rows rows ($size), $(date -u +%Y-%m-%d), $(nproc) cores
+Command: \`bash scripts/bench.sh $rows\`
+
+Median of $runs runs each, every run into a new database.
+
+| what | time (s) | peak memory (MiB) |
+| --- | ---: | ---: |
+| \`fiscal import\` ($stored figures stored, validated, with provenance) | $fiscal_s | $((fiscal_kb / 1024)) |
+| \`fiscal import\` of a quarter of the file | $quarter_s | $((quarter_kb / 1024)) |
+| \`sqlite3 .import\` into a plain table | $sqlite_s | $((sqlite_kb / 1024)) |
+
+fiscal runs at $ratio × the speed of \`sqlite3 .import\` (target ≥ 0.5).
+MD
+[ -n "${BENCH_DIR:-}" ] || rm -rf "$work"

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The main job on sample data: build fiscal, write the synthetic county
+# (示例县, SYNTHETIC), import it into a fresh database, print a summary.
+#   bash scripts/demo.sh [OUT_DIR]      (default: ./sample-out)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=${1:-sample-out}
+swift build -c release 2>&1 | tail -1
+fiscal="$(swift build -c release --show-bin-path)/fiscal"
+rm -rf "$out" && mkdir -p "$out"
+export FISCAL_DB="$out/fiscal.sqlite"
+"$fiscal" sample --out "$out/csv" >/dev/null
+echo "== import (synthetic county 示例县, 2016–2025) into $FISCAL_DB"
+"$fiscal" import "$out"/csv/county-*.csv
+echo
+echo "== townships"
+"$fiscal" units --kind township
+echo
+echo "== 青山镇 2021 revenue (a restated figure: see the conflicts view)"
+"$fiscal" facts --unit 青山镇 --year 2021 --metric 财政收入

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# End-to-end check of the built `fiscal` binary, as a user runs it: sample
+# county, import, re-import, a bad file, units, facts, metrics.
+# Prints "e2e: N passed, M failed" and exits non-zero on any failure.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+swift build >/dev/null || { echo "e2e: build failed"; exit 1; }
+fiscal="$(swift build --show-bin-path)/fiscal"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export FISCAL_DB="$work/e2e.sqlite"
+passed=0; failed=0
+
+check() {  # check NAME COMMAND... : the command must succeed
+  local name=$1; shift
+  if "$@" >"$work/out" 2>"$work/err"; then passed=$((passed + 1)); else
+    failed=$((failed + 1)); echo "FAIL: $name"; sed 's/^/  /' "$work/out" "$work/err" | head -20; fi
+}
+contains() { grep -qF -- "$1" "$work/out"; }
+
+check "sample writes ten years" "$fiscal" sample --out "$work/sample" --seed 11
+check "ten files" test "$(ls "$work"/sample/county-*.csv | wc -l)" -eq 10
+check "import the sample" "$fiscal" import "$work"/sample/county-*.csv
+check "re-import changes nothing" bash -c "'$fiscal' import '$work/sample/county-2020.csv' | grep -q 'nothing changed'"
+check "units: 22 townships" bash -c "test \$('$fiscal' units --kind township --format csv | tail -n +2 | wc -l) -eq 22"
+check "units: 32 departments" bash -c "test \$('$fiscal' units --kind 部门 --format csv | tail -n +2 | wc -l) -eq 32"
+check "units table" "$fiscal" units
+check "石桥镇 lacks 2019" bash -c "'$fiscal' units --format csv | grep -qF '示例县石桥镇,示例县,township,\"2016–2018, 2020–2025\"'"
+
+printf 'unit,year,metric,value\n白仓镇,2023,tax_revenue,823.23\n' > "$work/good.csv"
+printf 'unit,year,metric,value\n白仓镇,2023,tax_revenue,800\n白仓镇,2023,税收,8\n' > "$work/bad.csv"
+before=$(sqlite3 "$FISCAL_DB" 'SELECT count(*) FROM observations')
+if "$fiscal" import "$work/bad.csv" >"$work/out" 2>"$work/bad.err"; then
+  failed=$((failed + 1)); echo "FAIL: a bad file must exit non-zero"
+else passed=$((passed + 1)); fi
+check "bad row named by file:line" grep -qF "$work/bad.csv:3: unknown metric '税收'" "$work/bad.err"
+check "database unchanged" test "$(sqlite3 "$FISCAL_DB" 'SELECT count(*) FROM observations')" -eq "$before"
+check "good file imports" "$fiscal" import "$work/good.csv"
+check "facts csv header" bash -c "'$fiscal' facts --unit 白仓镇 --format csv | head -1 | grep -qx 'unit,region,kind,year,quarter,metric,basis,value,source,location'"
+check "facts value exact" bash -c "'$fiscal' facts --unit 白仓镇 --format csv | grep -q ',2023,0,tax_revenue,final,823.23,'"
+check "metrics lists the catalogue" bash -c "test \$('$fiscal' metrics --format csv | tail -n +2 | wc -l) -eq 45"
+check "read-only commands leave no trace" bash -c "'$fiscal' facts --db '$work/new.sqlite' --format json | grep -qx '\[\]'"
+
+echo "e2e: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
