@@ -58,7 +58,7 @@ CREATE TABLE imports (
     sha256          TEXT NOT NULL UNIQUE,
     format          TEXT NOT NULL,             -- csv, txt, docx, xlsx
     encoding        TEXT NOT NULL,             -- utf-8, gb18030
-    document_year   INTEGER,                   -- a package's own year; NULL for tidy CSV
+    document_year   INTEGER,                   -- a package's own year; for tidy CSV its latest year
     imported_at     TEXT NOT NULL,             -- ISO 8601, UTC
     rows            INTEGER NOT NULL,          -- data rows read
     figures         INTEGER NOT NULL,          -- observations stored
@@ -112,8 +112,9 @@ JOIN imports i ON i.id = o.import_id;
 
 -- The resolved facts: one value per unit, year, quarter, metric and basis.
 -- Precedence, first rule that separates two observations wins:
---   1. a package's own figure (figure year = the package's year, or tidy CSV)
---      before a later package's restatement of a prior year;
+--   1. a file's own figure (figure year = the file's document year: a
+--      package's year, or a tidy CSV's latest year) before a later file's
+--      restatement of a prior year;
 --   2. the part: basic data table (and tidy CSV) > form > project/sheet > narrative;
 --   3. among restatements, the latest package's year;
 --   4. the latest import (a corrected file imported later wins);

@@ -16,5 +16,8 @@ echo
 echo "== townships"
 "$fiscal" units --kind township
 echo
-echo "== 青山镇 2021 revenue (a restated figure: see the conflicts view)"
+echo "== 青山镇 2021 revenue (county-2022.csv restates it; the 2021 file's own figure is kept)"
 "$fiscal" facts --unit 青山镇 --year 2021 --metric 财政收入
+echo
+echo "== every disagreement, each value with its source"
+"$fiscal" conflicts

@@ -27,6 +27,9 @@ check "units: 32 departments" bash -c "test \$('$fiscal' units --kind 部门 --f
 check "units table" "$fiscal" units
 check "石桥镇 lacks 2019" bash -c "'$fiscal' units --format csv | grep -qF '示例县石桥镇,示例县,township,\"2016–2018, 2020–2025\"'"
 
+check "conflicts lists both restated figures" bash -c "test \$('$fiscal' conflicts --format csv | tail -n +2 | wc -l) -eq 4"
+check "the own figure is resolved" bash -c "'$fiscal' conflicts --unit 青山镇 --format csv | grep -q ',yes,$work/sample/county-2021.csv,'"
+
 printf 'unit,year,metric,value\n白仓镇,2023,tax_revenue,823.23\n' > "$work/good.csv"
 printf 'unit,year,metric,value\n白仓镇,2023,tax_revenue,800\n白仓镇,2023,税收,8\n' > "$work/bad.csv"
 before=$(sqlite3 "$FISCAL_DB" 'SELECT count(*) FROM observations')

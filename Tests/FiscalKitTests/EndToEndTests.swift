@@ -129,6 +129,13 @@ struct EndToEndTests {
             try Int.fetchAll($0, sql: "SELECT quarter FROM facts WHERE unit = '示例县青山镇' AND year = 2020 AND metric = 'tax_revenue' AND basis = 'final' ORDER BY quarter")
         }
         #expect(quarters == [0, 1, 2, 3, 4])
+
+        // The restated figure: the 2021 file's own value is resolved, both are listed.
+        let conflicts = try fiscal(["conflicts", "--unit", "青山镇", "--format", "csv"])
+        let lines = conflicts.stdout.split(separator: "\n")
+        #expect(lines.count == 3)
+        #expect(lines[1].contains(",2021,0,fiscal_revenue,final,") && lines[1].contains(",yes,s1/county-2021.csv,"))
+        #expect(lines[2].contains(",2021,0,fiscal_revenue,final,") && lines[2].contains(",,s1/county-2022.csv,"))
     }
 
     func fiscal(_ arguments: [String]) throws -> Binary.Result {

@@ -35,14 +35,6 @@ final class Scratch {
 enum Fixtures {
     static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures").path
     static func path(_ name: String) -> String { (folder as NSString).appendingPathComponent(name) }
-
-    /// `../shared/samples` beside the repository, when present (CI has it).
-    static let samples: String? = {
-        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
-        let samples = repository.deletingLastPathComponent().appendingPathComponent("shared/samples").path
-        return FileManager.default.fileExists(atPath: samples) ? samples : nil
-    }()
 }
 
 extension FiscalDatabase {

@@ -126,7 +126,7 @@ struct TidyImportTests {
             #expect(errorPath == path)
             #expect(total == 8)
             #expect(problems.map(\.line) == [3, 4, 5, 6, 7, 8, 9, 10])
-            #expect(problems[0].description.hasPrefix("\(path):3: tax_revenue: '12abc': abc does not fit a figure in 万元"))
+            #expect(problems[0].description.hasPrefix("\(path):3: tax_revenue: '12abc' is not a number"))
             #expect(problems[2].message.contains("unknown metric '公务招待费'; closest known: 公务接待费 (official_reception)"))
             #expect(problems[4].message.contains("quarter 'Q5'"))
             #expect(problems[5].message.contains("4 fields where the header has 6"))
@@ -161,6 +161,23 @@ struct TidyImportTests {
         #expect(try database.count("units") == 1)
         #expect(try database.count("conflicts") == 2)           // both observations of the key
         #expect(try database.factValues()["白仓镇|2023|0|official_reception|final"] == "1.12")
+    }
+
+    @Test("a later file's restatement of a prior year does not replace the year's own figure")
+    func restatement() throws {
+        let database = try scratch.database()
+        let own = scratch.write("2021.csv", "unit,year,metric,value\n青山镇,2021,fiscal_revenue,4989.61\n")
+        let later = scratch.write("2022.csv", "unit,year,metric,value\n青山镇,2022,fiscal_revenue,5100\n青山镇,2021,fiscal_revenue,5001.95\n")
+        _ = try importFile(own, into: database)
+        let summary = try importFile(later, into: database)
+        #expect(summary.documentYear == 2022)
+        #expect(summary.conflicts == 1)
+        #expect(try database.factValues()["青山镇|2021|0|fiscal_revenue|final"] == "4989.61")
+        let conflicts = try StoreQueries(database: database).conflicts(.init(units: ["青山镇"]))
+        #expect(conflicts.rows.map { [$0[7], $0[8], $0[9]] } == [
+            [.number(ExactValue(e6: 4_989_610_000)), .text("yes"), .text(own)],
+            [.number(ExactValue(e6: 5_001_950_000)), .text(""), .text(later)],
+        ])
     }
 
     @Test("conflicts within one file: same value is no conflict, a key is counted once")

@@ -50,6 +50,8 @@ public enum FigureText {
         }
         let table = conversions[unit] ?? ["": 0, unit: 0]
         guard let exponent = table[suffix] else {
+            let knownUnits = Set(conversions.values.flatMap(\.keys))
+            if !knownUnits.contains(suffix) { return .invalid("'\(raw)' is not a number") }
             let accepted = table.keys.filter { !$0.isEmpty }.sorted().joined(separator: ", ")
             return .invalid("'\(raw)': \(suffix) does not fit a figure in \(unit)" + (accepted.isEmpty ? "" : " (use \(accepted) or none)"))
         }

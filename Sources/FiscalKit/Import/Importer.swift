@@ -42,8 +42,9 @@ public struct Importer {
                 let importID = db.lastInsertedRowID
                 let result = try TidyCSVImporter(path: path, fingerprint: fingerprint, progress: progress)
                     .run(in: db, importID: importID)
-                try db.execute(sql: "UPDATE imports SET rows = ?, figures = ?, missing = ?, conflicts = ? WHERE id = ?",
-                               arguments: [result.rows, result.figures, result.missing, result.conflicts, importID])
+                try db.execute(sql: """
+                    UPDATE imports SET rows = ?, figures = ?, missing = ?, conflicts = ?, document_year = ? WHERE id = ?
+                    """, arguments: [result.rows, result.figures, result.missing, result.conflicts, result.documentYear, importID])
                 summary = result
                 return .commit
             }

@@ -72,6 +72,9 @@ public struct ImportSummary: Sendable, Equatable {
     public var missing: Int
     public var conflicts: Int
     public var ignoredColumns: [String] = []
+    /// The year the file reports on: a package's own year; for a tidy CSV the
+    /// latest year among its rows (earlier years in it are restatements).
+    public var documentYear: Int?
 }
 
 /// Progress of a long import: bytes read of the total, rows so far.
@@ -132,6 +135,7 @@ struct TidyCSVImporter {
         var problemCount = 0
         var rows = 0
         var missing = 0
+        var latestYear: Int?
         // Column positions as plain integers (-1: absent): a dictionary keyed
         // by the enum hashed its raw string on every field of every row.
         let unitAt = header.index[.unit] ?? -1, yearAt = header.index[.year] ?? -1
@@ -200,6 +204,7 @@ struct TidyCSVImporter {
                 problem("year '\(text(yearAt) ?? "")' is not a year between 1900 and 2200")
                 continue
             }
+            latestYear = max(latestYear ?? year, year)
 
             // Metric
             var metric = bytes(metricAt) { metricCache.value(for: $0) }
@@ -280,7 +285,8 @@ struct TidyCSVImporter {
         progress?(stream.bytesRead, fingerprint.byteCount, rows)
         return ImportSummary(path: path, outcome: .imported(importID: importID), format: "csv",
                              encoding: fingerprint.encoding.rawValue, rows: rows, figures: writer.figures,
-                             missing: missing, conflicts: writer.conflictsCreated, ignoredColumns: header.ignored)
+                             missing: missing, conflicts: writer.conflictsCreated, ignoredColumns: header.ignored,
+                             documentYear: latestYear)
     }
 
     /// A year as digits, optionally followed by 年, in ASCII or full width.

@@ -64,6 +64,53 @@ public struct StoreQueries {
         }
     }
 
+    // MARK: Conflicts
+
+    /// Every observation of every key whose observations disagree, with its
+    /// source; `resolved` marks the one the facts view picked.
+    public func conflicts(_ filter: FactFilter = FactFilter()) throws -> ResultTable {
+        try database.queue.read { db in
+            var conditions: [String] = []
+            var arguments = StatementArguments()
+            if !filter.units.isEmpty {
+                let ids = try Self.unitIDs(filter.units, db)
+                conditions.append("c.unit_id IN (\(Self.placeholders(ids.count)))")
+                arguments += StatementArguments(ids)
+            }
+            if !filter.years.isEmpty {
+                conditions.append("c.year IN (\(Self.placeholders(filter.years.count)))")
+                arguments += StatementArguments(filter.years)
+            }
+            if !filter.metrics.isEmpty {
+                let codes = try Self.metricCodes(filter.metrics, db)
+                conditions.append("c.metric IN (\(Self.placeholders(codes.count)))")
+                arguments += StatementArguments(codes)
+            }
+            let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT c.unit, c.region, c.kind, c.year, c.quarter, c.metric, c.basis, c.value_e6,
+                       f.id IS NOT NULL AS resolved, c.source, c.location, c.part, c.raw_text
+                FROM conflicts c LEFT JOIN facts f ON f.id = c.id
+                \(whereClause)
+                ORDER BY c.unit, c.year, c.quarter, c.metric, c.basis, resolved DESC, c.id
+                """, arguments: arguments)
+            var table = ResultTable(columns: ["unit", "region", "kind", "year", "quarter", "metric", "basis", "value",
+                                              "resolved", "source", "location", "part", "text"])
+            while let row = try rows.next() {
+                let value = ExactValue(e6: row["value_e6"])
+                let resolved: Bool = row["resolved"]
+                let cells: [ResultTable.Cell] = [
+                    .text(row["unit"]), Self.optional(row["region"]), .text(row["kind"]),
+                    .label(row["year"]), .label(row["quarter"]), .text(row["metric"]), .text(row["basis"]),
+                    .number(value), .text(resolved ? "yes" : ""), .text(row["source"]), .text(row["location"]),
+                    .text(row["part"]), .text(row["raw_text"]),
+                ]
+                table.append(cells)
+            }
+            return table
+        }
+    }
+
     // MARK: Units
 
     /// Units with region, kind, the years they have figures for and how many.

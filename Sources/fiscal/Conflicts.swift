@@ -1,0 +1,35 @@
+import ArgumentParser
+import FiscalKit
+
+struct Conflicts: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Keys whose observations disagree, each value with its source.",
+        discussion: """
+            Nothing is averaged or dropped: every observation stays stored, and \
+            `resolved` marks the value `fiscal facts` shows (precedence rule in \
+            schema.sql, view facts).
+
+              fiscal conflicts --unit 青山镇 --year 2021
+            """
+    )
+
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var output: FormatOptions
+
+    @Option(help: "Only this unit (repeatable).")
+    var unit: [String] = []
+
+    @Option(help: "Only this year (repeatable).")
+    var year: [Int] = []
+
+    @Option(help: "Only this metric: code or 中文 name (repeatable).")
+    var metric: [String] = []
+
+    func run() throws {
+        do {
+            let store = try database.open(readOnly: true)
+            let filter = StoreQueries.FactFilter(units: unit, years: year, metrics: metric)
+            print(try StoreQueries(database: store).conflicts(filter).rendered(as: output.format), terminator: "")
+        } catch { fail(error) }
+    }
+}
