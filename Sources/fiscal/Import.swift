@@ -4,7 +4,7 @@ import Foundation
 
 struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Import files of figures (tidy CSV: unit, year, metric, value …).",
+        abstract: "Import files of figures: tidy CSV (unit, year, metric, value …) or a package copied out as text.",
         discussion: """
             Each file is imported in one transaction: a file with any bad row is \
             rejected whole, every bad row reported as file:line, and the database \
@@ -20,6 +20,12 @@ struct Import: ParsableCommand {
     @Argument(help: ArgumentHelp("Files to import.", valueName: "file"))
     var files: [String]
 
+    @Option(help: "The unit of a package that does not name it (overrides the document).")
+    var unit: String?
+
+    @Option(help: "The year of a package that does not state it (overrides the document).")
+    var year: Int?
+
     @Flag(name: .long, help: "No per-file summary, only errors.")
     var quiet = false
 
@@ -31,7 +37,7 @@ struct Import: ParsableCommand {
         for file in files {
             let showsProgress = isatty(2) != 0
             do {
-                let summary = try importer.importFile(path: file) { bytes, total, rows in
+                let summary = try importer.importFile(path: file, unit: unit, year: year) { bytes, total, rows in
                     guard showsProgress, total > 8 << 20 else { return }
                     let percent = total > 0 ? bytes * 100 / total : 100
                     FileHandle.standardError.write(Data("\r\(file): \(percent)% (\(rows) rows)".utf8))

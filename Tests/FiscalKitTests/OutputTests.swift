@@ -49,3 +49,4 @@ struct OutputTests {
         #expect(table.rendered(as: .markdown) == "| unit | value |\n| --- | ---: |\n| a\\|b | 27.26 |\n")
     }
 }
+

@@ -6,8 +6,15 @@ public enum ImportReport {
             let same = path == summary.path ? "" : " (as \(path))"
             return "\(summary.path): already imported as import #\(importID)\(same); nothing changed"
         case let .imported(importID):
-            var text = "\(summary.path): import #\(importID), \(summary.rows) rows, \(summary.figures) figures stored, "
-                + "\(summary.missing) missing skipped, \(summary.conflicts) new conflicts"
+            var text: String
+            if let unit = summary.unitName {
+                text = "\(summary.path): import #\(importID), \(unit) \(summary.documentYear.map(String.init) ?? ""), "
+                    + "\(summary.figures) figures stored, \(summary.unread) lines not understood (fiscal inspect lists them), "
+                    + "\(summary.conflicts) new conflicts"
+            } else {
+                text = "\(summary.path): import #\(importID), \(summary.rows) rows, \(summary.figures) figures stored, "
+                    + "\(summary.missing) missing skipped, \(summary.conflicts) new conflicts"
+            }
             if summary.encoding != TextEncoding.utf8.rawValue { text += " [\(summary.encoding)]" }
             if !summary.ignoredColumns.isEmpty { text += "; ignored columns: \(summary.ignoredColumns.joined(separator: ", "))" }
             return text

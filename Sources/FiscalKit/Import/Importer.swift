@@ -20,7 +20,11 @@ public struct Importer {
         self.database = database
     }
 
-    public func importFile(path: String, progress: ImportProgress? = nil) throws -> ImportSummary {
+    /// Imports one file: a tidy CSV, or a text copy of a package. `unit` and
+    /// `year` override what a package states (and are required when it states
+    /// neither).
+    public func importFile(path: String, unit: String? = nil, year: Int? = nil,
+                           progress: ImportProgress? = nil) throws -> ImportSummary {
         let fingerprint = try FileFingerprint.of(path: path)
         if let previous = try database.queue.read({ db in
             try Row.fetchOne(db, sql: "SELECT id, path, format, encoding, rows, figures, missing, conflicts FROM imports WHERE sha256 = ?",
@@ -31,6 +35,9 @@ public struct Importer {
                                  figures: previous["figures"], missing: previous["missing"], conflicts: previous["conflicts"])
         }
         try Self.refuseUnsupportedFormats(path: path, head: fingerprint.head)
+        if !Self.looksLikeTidyCSV(fingerprint) {
+            return try importDocument(path: path, fingerprint: fingerprint, unit: unit, year: year)
+        }
 
         var summary: ImportSummary?
         try database.queue.writeWithoutTransaction { db in
@@ -45,6 +52,110 @@ public struct Importer {
                 try db.execute(sql: """
                     UPDATE imports SET rows = ?, figures = ?, missing = ?, conflicts = ?, document_year = ? WHERE id = ?
                     """, arguments: [result.rows, result.figures, result.missing, result.conflicts, result.documentYear, importID])
+                summary = result
+                return .commit
+            }
+        }
+        return summary!
+    }
+
+    /// A tidy CSV's first line names at least two of its columns (a header
+    /// with a defect is still a CSV: its import reports the defect). An empty
+    /// file goes the CSV way too, to be reported as empty.
+    static func looksLikeTidyCSV(_ fingerprint: FileFingerprint) -> Bool {
+        var head = fingerprint.head
+        if head.starts(with: [0xEF, 0xBB, 0xBF]) { head.removeFirst(3) }
+        if head.isEmpty { return true }
+        let firstLine = Array(head.prefix { $0 != 0x0A })
+        let text: String
+        if fingerprint.encoding == .gb18030 {
+            guard let converter = try? GB18030Converter(path: ""),
+                  let bytes = try? converter.convert(firstLine, final: false) else { return false }
+            text = String(decoding: bytes, as: UTF8.self)
+        } else {
+            text = String(decoding: firstLine, as: UTF8.self)
+        }
+        let fields = text.split(separator: ",", omittingEmptySubsequences: false).map { String($0) }
+        do {
+            return try TidyCSVHeader(fields: fields, path: "") != nil
+        } catch {
+            return true
+        }
+    }
+
+    /// Reads a package (text) whole: documents are small, and their tables
+    /// need the header before the rows.
+    public static func readDocument(path: String, fingerprint: FileFingerprint, catalog: MetricCatalog) throws -> DocumentReading {
+        guard fingerprint.byteCount <= 32 << 20 else {
+            throw FiscalError.file(path, "a document over 32 MiB; split it or export the figures as CSV")
+        }
+        let stream = try UTF8BlockStream(path: path, encoding: fingerprint.encoding)
+        var bytes: [UInt8] = []
+        var block: [UInt8] = []
+        repeat {
+            try stream.next(into: &block)
+            bytes += block
+        } while !block.isEmpty
+        return TextPackage.read(String(decoding: bytes, as: UTF8.self), catalog: catalog)
+    }
+
+    func importDocument(path: String, fingerprint: FileFingerprint, unit: String?, year: Int?) throws -> ImportSummary {
+        let catalog = try database.catalog()
+        var reading = try Self.readDocument(path: path, fingerprint: fingerprint, catalog: catalog)
+        guard !reading.figures.isEmpty else {
+            throw FiscalError.file(path, "not a tidy CSV (its header should name unit, year, metric, value), and no figures of a package were found in it")
+        }
+        guard let unitName = unit ?? reading.unitName else {
+            throw FiscalError.file(path, "the document does not name its unit (单位名称); give it with --unit")
+        }
+        guard let documentYear = year ?? reading.year else {
+            throw FiscalError.file(path, "the document does not state its year (e.g. 2024年度…); give it with --year")
+        }
+        if let year, let stated = reading.year, year != stated {
+            // The user's year replaces the stated one for figures that took it from the title.
+            reading.figures = reading.figures.map { figure in
+                var figure = figure
+                if figure.year == stated { figure.year = year }
+                return figure
+            }
+        }
+        var summary: ImportSummary?
+        try database.queue.writeWithoutTransaction { db in
+            try db.inTransaction(.immediate) {
+                try db.execute(sql: """
+                    INSERT INTO imports(path, sha256, format, encoding, document_year, imported_at, rows, figures, missing, conflicts)
+                    VALUES (?, ?, 'txt', ?, ?, ?, 0, 0, 0, 0)
+                    """, arguments: [path, fingerprint.sha256, fingerprint.encoding.rawValue, documentYear, Self.timestamp()])
+                let importID = db.lastInsertedRowID
+                var units = try UnitDirectory(db)
+                let unitID: Int64
+                do {
+                    unitID = try units.resolveOrCreate(name: unitName, region: nil, kind: nil, code: nil, in: db)
+                } catch let error as FiscalError {
+                    throw FiscalError.file(path, error.description)
+                }
+                let metricIDs = Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT code, id FROM metrics").map {
+                    ($0["code"] as String, $0["id"] as Int64)
+                })
+                var cStrings = CStringTable()
+                let writer = try ObservationWriter(db: db, importID: importID)
+                for figure in reading.figures {
+                    let key = ObservationKey(unitID: unitID, year: figure.year, quarter: 0, metricID: metricIDs[figure.metric]!,
+                                             basis: cStrings.intern(figure.basis.rawValue))
+                    var text = figure.text
+                    try text.withUTF8 { raw in
+                        try writer.add(key, value: figure.value.e6, part: cStrings.intern(figure.part), line: figure.line,
+                                       rawText: raw, unitIsNew: units.createdIDs.contains(unitID))
+                    }
+                }
+                try writer.finish()
+                let result = ImportSummary(path: path, outcome: .imported(importID: importID), format: "txt",
+                                           encoding: fingerprint.encoding.rawValue, rows: reading.figures.count + reading.unread.count,
+                                           figures: writer.figures, missing: 0, conflicts: writer.conflictsCreated,
+                                           documentYear: documentYear, unitName: units.unit(id: unitID)?.name,
+                                           unread: reading.unread.count)
+                try db.execute(sql: "UPDATE imports SET rows = ?, figures = ?, conflicts = ? WHERE id = ?",
+                               arguments: [result.rows, result.figures, result.conflicts, importID])
                 summary = result
                 return .commit
             }

@@ -40,7 +40,7 @@ struct ObservationKey: Hashable {
 /// the whole database.
 final class ObservationWriter {
     static let batchSize = 64
-    static let parametersPerRow = 8
+    static let parametersPerRow = 9
 
     private let db: Database
     private let importID: Int64
@@ -57,14 +57,15 @@ final class ObservationWriter {
     private var pendingKeys: [ObservationKey] = []
     private var pendingValues: [Int64] = []
     private var pendingLines: [Int64] = []
+    private var pendingParts: [UnsafePointer<CChar>] = []
     private var pendingText: [UInt8] = []
     private var pendingTextEnds: [Int] = []
 
-    init(db: Database, importID: Int64, part: String) throws {
+    init(db: Database, importID: Int64) throws {
         self.db = db
         self.importID = importID
         let columns = "unit_id, year, quarter, metric_id, basis, value_e6, import_id, part, line, raw_text"
-        let row = "(?, ?, ?, ?, ?, ?, \(importID), '\(part)', ?, ?)"   // both are ours, not user text
+        let row = "(?, ?, ?, ?, ?, ?, \(importID), ?, ?, ?)"   // the import id is ours, not user text
         single = try db.makeStatement(sql: "INSERT INTO observations(\(columns)) VALUES \(row)")
         batch = try db.makeStatement(sql: "INSERT INTO observations(\(columns)) VALUES "
             + Array(repeating: row, count: Self.batchSize).joined(separator: ", "))
@@ -75,13 +76,16 @@ final class ObservationWriter {
         pendingKeys.reserveCapacity(Self.batchSize)
     }
 
-    /// Queues one observation; `unitIsNew` says the unit was created by this import.
-    func add(_ key: ObservationKey, value: Int64, line: Int, rawText: UnsafeBufferPointer<UInt8>, unitIsNew: Bool) throws {
+    /// Queues one observation; `unitIsNew` says the unit was created by this
+    /// import; `part` is an interned C string (csv, table, form …).
+    func add(_ key: ObservationKey, value: Int64, part: UnsafePointer<CChar>, line: Int,
+             rawText: UnsafeBufferPointer<UInt8>, unitIsNew: Bool) throws {
         try countConflict(key, value: value, unitIsNew: unitIsNew)
         bloom.insert(key.mixedHash)
         pendingKeys.append(key)
         pendingValues.append(value)
         pendingLines.append(Int64(line))
+        pendingParts.append(part)
         pendingText.append(contentsOf: rawText)
         pendingTextEnds.append(pendingText.count)
         if pendingKeys.count == Self.batchSize { try flush() }
@@ -151,11 +155,12 @@ final class ObservationWriter {
                     sqlite3_bind_int64(handle, base + 4, key.metricID)
                     sqlite3_bind_text(handle, base + 5, key.basis, -1, nil)
                     sqlite3_bind_int64(handle, base + 6, pendingValues[row])
-                    sqlite3_bind_int64(handle, base + 7, pendingLines[row])
+                    sqlite3_bind_text(handle, base + 7, pendingParts[row], -1, nil)
+                    sqlite3_bind_int64(handle, base + 8, pendingLines[row])
                     let start = row == 0 ? 0 : pendingTextEnds[row - 1]
                     let length = pendingTextEnds[row] - start
                     let pointer = UnsafeRawPointer(text.baseAddress.map { $0 + start } ?? UnsafePointer(bitPattern: 1)!)
-                    sqlite3_bind_text(handle, base + 8, pointer.assumingMemoryBound(to: CChar.self), Int32(length), transient)
+                    sqlite3_bind_text(handle, base + 9, pointer.assumingMemoryBound(to: CChar.self), Int32(length), transient)
                 }
                 let step = sqlite3_step(handle)
                 guard step == SQLITE_DONE else { throw error(step) }
@@ -165,6 +170,7 @@ final class ObservationWriter {
         pendingKeys.removeAll(keepingCapacity: true)
         pendingValues.removeAll(keepingCapacity: true)
         pendingLines.removeAll(keepingCapacity: true)
+        pendingParts.removeAll(keepingCapacity: true)
         pendingText.removeAll(keepingCapacity: true)
         pendingTextEnds.removeAll(keepingCapacity: true)
     }

@@ -75,6 +75,10 @@ public struct ImportSummary: Sendable, Equatable {
     /// The year the file reports on: a package's own year; for a tidy CSV the
     /// latest year among its rows (earlier years in it are restatements).
     public var documentYear: Int?
+    /// For a package: the unit its figures were stored under, and how many
+    /// figure-like lines were not understood (`fiscal inspect` lists them).
+    public var unitName: String?
+    public var unread = 0
 }
 
 /// Progress of a long import: bytes read of the total, rows so far.
@@ -128,8 +132,9 @@ struct TidyCSVImporter {
         var quarterCache = ByteKeyedCache<Int>()
         var cStrings = CStringTable()
         let basisPointers = Dictionary(uniqueKeysWithValues: Basis.allCases.map { ($0, cStrings.intern($0.rawValue)) })
+        let csvPart = cStrings.intern("csv")
 
-        let writer = try ObservationWriter(db: db, importID: importID, part: "csv")
+        let writer = try ObservationWriter(db: db, importID: importID)
 
         var problems: [LocatedProblem] = []
         var problemCount = 0
@@ -272,7 +277,7 @@ struct TidyCSVImporter {
             let key = ObservationKey(unitID: unit!.id, year: year, quarter: quarter!, metricID: metric!.id,
                                      basis: basisPointers[basis!]!)
             try bytes(valueAt) { raw in
-                try writer.add(key, value: value.e6, line: reader.line, rawText: raw, unitIsNew: unit!.isNew)
+                try writer.add(key, value: value.e6, part: csvPart, line: reader.line, rawText: raw, unitIsNew: unit!.isNew)
             }
         }
         try writer.finish()

@@ -1,0 +1,27 @@
+/// What `fiscal inspect` prints: the figures a package would store, by part,
+/// with their locations, and the figure-like lines that were not understood.
+public struct DocumentInspection {
+    public var heading: String
+    public var figures: ResultTable
+    public var unread: ResultTable
+
+    public static func inspect(path: String, catalog: MetricCatalog) throws -> DocumentInspection {
+        let fingerprint = try FileFingerprint.of(path: path)
+        try Importer.refuseUnsupportedFormats(path: path, head: fingerprint.head)
+        let reading = try Importer.readDocument(path: path, fingerprint: fingerprint, catalog: catalog)
+        let heading = "\(path): unit \(reading.unitName ?? "not stated (give --unit when importing)"), "
+            + "year \(reading.year.map(String.init) ?? "not stated (give --year when importing)"), "
+            + "\(reading.figures.count) figures, \(reading.unread.count) lines not understood"
+        var figures = ResultTable(columns: ["part", "metric", "year", "basis", "value", "location", "text"])
+        let order = ["table": 0, "form": 1, "sheet": 2, "project": 3, "narrative": 4]
+        for figure in reading.figures.sorted(by: { (order[$0.part] ?? 9, $0.line) < (order[$1.part] ?? 9, $1.line) }) {
+            figures.append([.text(figure.part), .text(figure.metric), .label(figure.year), .text(figure.basis.rawValue),
+                            .number(figure.value), .text("line \(figure.line)"), .text(figure.text)])
+        }
+        var unread = ResultTable(columns: ["location", "text", "why"])
+        for line in reading.unread {
+            unread.append([.text("line \(line.line)"), .text(line.text), .text(line.reason)])
+        }
+        return DocumentInspection(heading: heading, figures: figures, unread: unread)
+    }
+}

@@ -1,0 +1,346 @@
+import Foundation
+
+/// One figure read from a document, with where it came from.
+public struct DocumentFigure: Equatable, Sendable {
+    public var metric: String          // catalogue code
+    public var year: Int
+    public var basis: Basis
+    public var value: ExactValue
+    public var part: String            // table, form, sheet
+    public var line: Int
+    public var text: String            // the cell or sentence it was read from
+}
+
+/// A line that looks like it holds a figure but was not stored, and why.
+public struct UnreadLine: Equatable, Sendable {
+    public var line: Int
+    public var text: String
+    public var reason: String
+}
+
+/// What a package says: its unit and year (when it names them), its figures,
+/// and the figure-like lines it could not read.
+public struct DocumentReading: Sendable {
+    public var unitName: String?
+    public var year: Int?
+    public var figures: [DocumentFigure] = []
+    public var unread: [UnreadLine] = []
+}
+
+/// A cell of a text copy of a Word table: its text and its line.
+struct TextCell {
+    var text: String
+    var line: Int
+}
+
+/// Reads a self-evaluation package copied out of Word as text: the basic
+/// data table (基础数据表), the self-evaluation form (自评表) and the total of
+/// the scoring sheet.
+///
+/// Word tables arrive as blocks of lines separated by blank lines, one cell
+/// per line, cells indented by a tab (samples/hengshan-finance-bureau-2024.txt);
+/// some units' tables carry an extra blank column (samples/baicang-town-2023.txt);
+/// a line without the tab inside a block continues the cell above.
+///
+/// Correctness over recall: a row whose label is not a catalogue metric, or
+/// whose values do not line up with the header, is listed as unread, never
+/// guessed. The narrative is not read yet.
+public enum TextPackage {
+    /// Splits text into rows of cells (see the type's discussion).
+    static func rows(_ text: String) -> [[TextCell]] {
+        var rows: [[TextCell]] = []
+        var current: [TextCell] = []
+        var inTable = false
+        func close() {
+            if !current.isEmpty { rows.append(current) }
+            current = []
+            inTable = false
+        }
+        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            var line = String(rawLine)
+            if line.hasSuffix("\r") { line.removeLast() }
+            let number = index + 1
+            if line.hasPrefix("\t") {
+                current.append(TextCell(text: TextNormalization.trim(line), line: number))
+                inTable = true
+            } else if TextNormalization.trim(line).isEmpty {
+                close()
+            } else if inTable, !current.isEmpty {
+                current[current.count - 1].text += TextNormalization.trim(line)   // a cell broken across lines
+            } else {
+                close()
+                rows.append([TextCell(text: TextNormalization.trim(line), line: number)])
+            }
+        }
+        close()
+        return rows
+    }
+
+    public static func read(_ text: String, catalog: MetricCatalog) -> DocumentReading {
+        var reading = DocumentReading()
+        let rows = rows(text)
+        reading.year = documentYear(rows)
+        reading.unitName = unitName(rows)
+
+        enum Section { case none, table, form, sheet, project, narrative }
+        var section = Section.none
+        var sections: [(Section, [[TextCell]])] = []
+        for row in rows {
+            let title = row.map(\.text).joined()
+            if title.contains("基础数据表") { section = .table; sections.append((.table, [])) }
+            else if title.contains("项目支出绩效自评表") { section = .project; sections.append((.project, [])) }
+            else if title.contains("整体支出绩效自评表") && row.count > 1 || title.hasSuffix("整体支出绩效自评表") {
+                section = title.contains("部门（单位）") || title.contains("部门(单位)") ? .sheet : .form
+                sections.append((section, []))
+            } else if title.contains("自评报告") && row.count == 1 { section = .narrative; sections.append((.narrative, [])) }
+            if section != .none { sections[sections.count - 1].1.append(row) }
+        }
+        let year = reading.year
+        for (kind, rows) in sections {
+            switch kind {
+            case .table: readTable(rows, year: year, catalog: catalog, into: &reading)
+            case .form: readForm(rows, year: year, part: "form", catalog: catalog, into: &reading)
+            case .sheet: readTotal(rows, year: year, part: "sheet", into: &reading)
+            case .project, .narrative, .none: break
+            }
+        }
+        return reading
+    }
+
+    // MARK: - Unit and year
+
+    static func documentYear(_ rows: [[TextCell]]) -> Int? {
+        for row in rows {
+            for cell in row where cell.text.contains("基础数据表") || cell.text.contains("自评表") || cell.text.contains("自评报告") {
+                if let year = leadingYear(cell.text) { return year }
+            }
+        }
+        return nil
+    }
+
+    static func unitName(_ rows: [[TextCell]]) -> String? {
+        for row in rows {
+            for (index, cell) in row.enumerated() where index + 1 < row.count {
+                let key = TextNormalization.key(cell.text)
+                guard key.contains("单位名称") || key.hasSuffix("(单位)名称") else { continue }
+                let name = TextNormalization.trim(row[index + 1].text)
+                if !name.isEmpty && !name.contains("盖章") { return name }
+            }
+        }
+        return nil
+    }
+
+    /// "2024年度…", "2023 年实际在职人数" → the year.
+    static func leadingYear(_ text: String) -> Int? {
+        let folded = TextNormalization.foldWidth(text)
+        guard let match = folded.range(of: #"(19|20)\d{2}\s*年"#, options: .regularExpression) else { return nil }
+        return Int(folded[match].prefix(4))
+    }
+
+    // MARK: - Basic data table
+
+    /// A money column: "2023年决算数" → 2023 final.
+    static func moneyColumn(_ heading: String, documentYear: Int?) -> (year: Int, basis: Basis)? {
+        guard let year = leadingYear(heading) ?? documentYear else { return nil }
+        var word = TextNormalization.key(heading)
+        if let range = word.range(of: #"^\d{4}年度?"#, options: .regularExpression) { word.removeSubrange(range) }
+        guard let basis = Basis(word: word) else { return nil }
+        return (year, basis)
+    }
+
+    /// A row label as a catalogue name: numbering, 其中：, colons and a unit in
+    /// brackets removed.
+    static func metricLabel(_ text: String) -> String {
+        var label = TextNormalization.key(text)
+        label = label.replacingOccurrences(of: #"^[0-9一二三四五六七八九十]+[、.．]"#, with: "", options: .regularExpression)
+        label = label.replacingOccurrences(of: #"^其中[:：]"#, with: "", options: .regularExpression)
+        label = label.replacingOccurrences(of: #"[:：]$"#, with: "", options: .regularExpression)
+        label = label.replacingOccurrences(of: #"\((万元|元|人)\)$"#, with: "", options: .regularExpression)
+        label = label.replacingOccurrences(of: #"（(万元|元|人)）$"#, with: "", options: .regularExpression)
+        return label
+    }
+
+    static func looksLikeFigure(_ text: String) -> Bool {
+        TextNormalization.foldWidth(text).range(of: #"\d"#, options: .regularExpression) != nil
+    }
+
+    static func readTable(_ rows: [[TextCell]], year: Int?, catalog: MetricCatalog, into reading: inout DocumentReading) {
+        var staffHeader: [TextCell]?
+        var columns: [(year: Int, basis: Basis)]?
+        var groups: [(columns: [(year: Int, basis: Basis)], rows: [[TextCell]])] = []
+        for row in rows {
+            let first = TextNormalization.key(row[0].text)
+            if first.contains("财政供养人员") {
+                staffHeader = Array(row.dropFirst()).filter { !$0.text.isEmpty }
+                continue
+            }
+            if let header = staffHeader, first.isEmpty {
+                readStaff(header: header, values: Array(row.dropFirst()), year: year, catalog: catalog, into: &reading)
+                staffHeader = nil
+                continue
+            }
+            if first.contains("经费控制情况") {
+                let headings = row.dropFirst().filter { !$0.text.isEmpty }
+                let parsed = headings.map { moneyColumn($0.text, documentYear: year) }
+                if parsed.contains(where: { $0 == nil }) || parsed.isEmpty {
+                    reading.unread.append(UnreadLine(line: row[0].line, text: row.map(\.text).joined(separator: " | "),
+                                                     reason: "the columns' years and bases are not recognized"))
+                    columns = nil
+                } else {
+                    columns = parsed.map { $0! }
+                    groups.append((columns!, []))
+                }
+                continue
+            }
+            if first.contains("控制情况") || first.hasPrefix("说明") || first.contains("保障措施") {
+                columns = nil      // another block of the table (楼堂馆所 …): not figures of the catalogue
+                continue
+            }
+            if columns != nil, row.count > 1 { groups[groups.count - 1].rows.append(row) }
+        }
+        for group in groups {
+            readMoneyRows(group.rows, columns: group.columns, catalog: catalog, into: &reading)
+        }
+    }
+
+    static func readMoneyRows(_ moneyRows: [[TextCell]], columns: [(year: Int, basis: Basis)], catalog: MetricCatalog,
+                              into reading: inout DocumentReading) {
+        // Tables with an extra blank column: some row has a value in the cell
+        // after the last column. Decided for the whole table, never per row.
+        let extraColumn = moneyRows.contains { row in
+            row.count > columns.count + 1 && !row[columns.count + 1].text.isEmpty
+        }
+        for row in moneyRows {
+            var values = Array(row.dropFirst())
+            if extraColumn { values = Array(values.dropFirst()) }
+            let placed = values.prefix(columns.count)
+            let leftover = values.dropFirst(columns.count).filter { !$0.text.isEmpty }
+            let label = metricLabel(row[0].text)
+            let hasFigures = row.dropFirst().contains { looksLikeFigure($0.text) }
+            guard leftover.isEmpty else {
+                reading.unread.append(UnreadLine(line: row[0].line, text: rowText(row),
+                                                 reason: "more values than the header has columns"))
+                continue
+            }
+            guard let metric = catalog.metric(named: label) else {
+                if hasFigures {
+                    reading.unread.append(UnreadLine(line: row[0].line, text: rowText(row),
+                                                     reason: "'\(row[0].text)' is not a catalogue metric"))
+                }
+                continue
+            }
+            for (index, cell) in placed.enumerated() {
+                switch FigureText.read(cell.text, unit: metric.unit) {
+                case .missing: continue
+                case let .invalid(message):
+                    reading.unread.append(UnreadLine(line: cell.line, text: cell.text, reason: message))
+                case let .value(value):
+                    reading.figures.append(DocumentFigure(metric: metric.code, year: columns[index].year,
+                                                          basis: columns[index].basis, value: value, part: "table",
+                                                          line: cell.line, text: "\(rowLabel(row[0].text))：\(cell.text)"))
+                }
+            }
+        }
+    }
+
+    static func readStaff(header: [TextCell], values: [TextCell], year: Int?, catalog: MetricCatalog,
+                          into reading: inout DocumentReading) {
+        for (index, heading) in header.enumerated() where index < values.count {
+            let cell = values[index]
+            let headingYear = leadingYear(heading.text) ?? year
+            var label = TextNormalization.key(heading.text)
+            label = label.replacingOccurrences(of: #"^\d{4}年度?"#, with: "", options: .regularExpression)
+            guard let metric = catalog.metric(named: label), metric.unit == "人", let headingYear else {
+                if looksLikeFigure(cell.text) {
+                    reading.unread.append(UnreadLine(line: cell.line, text: "\(heading.text)：\(cell.text)",
+                                                     reason: "reported indicators (控制率) are not stored yet"))
+                }
+                continue
+            }
+            switch FigureText.read(cell.text, unit: metric.unit) {
+            case .missing: continue
+            case let .invalid(message): reading.unread.append(UnreadLine(line: cell.line, text: cell.text, reason: message))
+            case let .value(value):
+                reading.figures.append(DocumentFigure(metric: metric.code, year: headingYear, basis: .final, value: value,
+                                                      part: "table", line: cell.line, text: "\(heading.text)：\(cell.text)"))
+            }
+        }
+    }
+
+    static func rowLabel(_ text: String) -> String {
+        var label = text
+        while let last = label.last, last == ":" || last == "：" { label.removeLast() }
+        return label
+    }
+
+    static func rowText(_ row: [TextCell]) -> String {
+        row.map { $0.text.isEmpty ? "∅" : $0.text }.joined(separator: " | ")
+    }
+
+    // MARK: - Self-evaluation form
+
+    /// 年度资金总额 by the 年初预算数 / 全年预算数 / 全年执行数 header, the
+    /// "label：value" cells of the income and spending split, and 总分.
+    static func readForm(_ rows: [[TextCell]], year: Int?, part: String, catalog: MetricCatalog,
+                         into reading: inout DocumentReading) {
+        guard let year else { return }
+        var header: [TextCell]?
+        for row in rows {
+            let keys = row.map { TextNormalization.key($0.text) }
+            if keys.contains("年初预算数") && keys.contains("全年执行数") {
+                header = row
+                continue
+            }
+            if let header, let labelIndex = keys.firstIndex(where: { !$0.isEmpty }),
+               let metric = catalog.metric(named: metricLabel(row[labelIndex].text)), metric.unit == "万元" {
+                for (index, cell) in row.enumerated() where index > labelIndex && index < header.count {
+                    let heading = TextNormalization.key(header[index].text)
+                    guard ["年初预算数", "全年预算数", "全年执行数"].contains(heading), let basis = Basis(word: heading) else { continue }
+                    if case let .value(value) = FigureText.read(cell.text, unit: metric.unit) {
+                        reading.figures.append(DocumentFigure(metric: metric.code, year: year, basis: basis, value: value,
+                                                              part: part, line: cell.line,
+                                                              text: "\(row[labelIndex].text) \(header[index].text)：\(cell.text)"))
+                    }
+                }
+                continue
+            }
+            for cell in row { readLabelledValue(cell, year: year, part: part, catalog: catalog, into: &reading) }
+        }
+        readTotal(rows, year: year, part: part, into: &reading)
+    }
+
+    /// "其中：基本支出：1617.68", "按支出性质分：2520.6".
+    static func readLabelledValue(_ cell: TextCell, year: Int, part: String, catalog: MetricCatalog,
+                                  into reading: inout DocumentReading) {
+        let folded = TextNormalization.foldWidth(cell.text).replacingOccurrences(of: "：", with: ":")
+        guard let match = folded.range(of: #"^(.*?):\s*(-?[0-9][0-9,]*(\.[0-9]+)?)\s*(万元)?$"#, options: .regularExpression) else { return }
+        let parts = folded[match].split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count >= 2 else { return }
+        let label = parts.dropLast().joined(separator: ":")
+        let number = String(parts.last!)
+        let special: [String: String] = ["按支出性质分": "total_expenditure", "按收入性质分": "total_funds"]
+        let cleaned = metricLabel(label)
+        guard let code = special[cleaned] ?? catalog.metric(named: cleaned)?.code,
+              let metric = catalog.metric(code: code), metric.unit == "万元" else {
+            reading.unread.append(UnreadLine(line: cell.line, text: cell.text, reason: "'\(label)' is not a catalogue metric"))
+            return
+        }
+        if case let .value(value) = FigureText.read(number, unit: metric.unit) {
+            reading.figures.append(DocumentFigure(metric: code, year: year, basis: .final, value: value, part: part,
+                                                  line: cell.line, text: cell.text))
+        }
+    }
+
+    /// 总分 / 合计 rows: the self-score is the last number (the first is 分值, 100).
+    static func readTotal(_ rows: [[TextCell]], year: Int?, part: String, into reading: inout DocumentReading) {
+        guard let year else { return }
+        for row in rows {
+            let label = TextNormalization.key(row[0].text)
+            guard label == "总分" || label == "合计" else { continue }
+            let numbers = row.dropFirst().filter { PlainDecimal(TextNormalization.trim($0.text)) != nil }
+            guard numbers.count >= 2, let last = numbers.last, let value = ExactValue(parsing: TextNormalization.trim(last.text)) else { continue }
+            reading.figures.append(DocumentFigure(metric: "self_score", year: year, basis: .final, value: value,
+                                                  part: part, line: last.line, text: "\(row[0].text)：\(last.text)"))
+        }
+    }
+}

@@ -1,0 +1,28 @@
+import ArgumentParser
+import FiscalKit
+
+struct Inspect: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show what importing a package would store, and what it could not read; writes nothing.",
+        discussion: "  fiscal inspect hengshan-finance-bureau-2024.txt"
+    )
+
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var output: FormatOptions
+
+    @Argument(help: "A package (text).")
+    var file: String
+
+    func run() throws {
+        do {
+            let store = try database.open(readOnly: true)
+            let report = try DocumentInspection.inspect(path: file, catalog: try store.catalog())
+            print(report.heading)
+            print(report.figures.rendered(as: output.format), terminator: "")
+            if !report.unread.rows.isEmpty {
+                print("\nNot understood (\(report.unread.rows.count)):")
+                print(report.unread.rendered(as: output.format), terminator: "")
+            }
+        } catch { fail(error) }
+    }
+}

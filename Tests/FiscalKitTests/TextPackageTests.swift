@@ -1,0 +1,161 @@
+import Foundation
+import Testing
+@testable import FiscalKit
+
+/// `../shared/samples` beside the repository, when present (CI has it).
+enum Samples {
+    static let folder: String? = {
+        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+        let samples = repository.deletingLastPathComponent().appendingPathComponent("shared/samples").path
+        return FileManager.default.fileExists(atPath: samples) ? samples : nil
+    }()
+    static func path(_ name: String) -> String { (folder! as NSString).appendingPathComponent(name) }
+}
+
+@Suite("Packages copied out as text")
+struct TextPackageTests {
+    let scratch = Scratch()
+
+    @Test("hengshan 2024: every figure of the basic data table and the form", .enabled(if: Samples.folder != nil))
+    func hengshan() throws {
+        let database = try scratch.database()
+        let summary = try Importer(database: database).importFile(path: Samples.path("hengshan-finance-bureau-2024.txt"))
+        #expect(summary.unitName == "衡山县财政局")
+        #expect(summary.documentYear == 2024)
+        let facts = try database.factValues()
+        let unit = "衡山县财政局"
+        let expected: [String: String] = [
+            "2024|0|staff_authorized|final": "212", "2024|0|staff_in_service|final": "106",
+            "2023|0|three_public_total|final": "4.11", "2024|0|three_public_total|budget": "34.06",
+            "2024|0|three_public_total|final": "27.26",
+            "2023|0|vehicle_operation|final": "1.85", "2024|0|vehicle_operation|budget": "4.08",
+            "2024|0|vehicle_operation|final": "4.08",
+            "2023|0|official_reception|final": "2.26", "2024|0|official_reception|budget": "7",
+            "2024|0|official_reception|final": "0.2",
+            "2023|0|project_expenditure|final": "811.74", "2024|0|project_expenditure|budget": "523.16",
+            "2024|0|project_expenditure|final": "902.92",          // the table wins over the form's 902.29
+            "2023|0|public_funds|final": "694.3", "2024|0|public_funds|budget": "226", "2024|0|public_funds|final": "694.3",
+            "2023|0|office_expense|final": "43.9", "2024|0|office_expense|budget": "208", "2024|0|office_expense|final": "171.1",
+            "2023|0|utilities_travel|final": "30.7", "2024|0|utilities_travel|budget": "15", "2024|0|utilities_travel|final": "22",
+            "2023|0|meeting_training|final": "2.87", "2024|0|meeting_training|budget": "1", "2024|0|meeting_training|final": "3.4",
+            "2024|0|government_procurement|budget": "245", "2024|0|government_procurement|final": "362.21",
+            "2024|0|total_funds|initial": "2026.91", "2024|0|total_funds|budget": "2517.3", "2024|0|total_funds|final": "2517.3",
+            "2024|0|total_expenditure|final": "2520.6", "2024|0|basic_expenditure|final": "1617.68",
+            "2024|0|self_score|final": "97",
+        ]
+        for (key, value) in expected { #expect(facts["\(unit)|\(key)"] == value, "\(key)") }
+        #expect(facts.count == expected.count)
+        // —— and empty cells are missing, not 0: the 2023 procurement and the
+        // vehicle purchase rows have no figure.
+        #expect(facts["\(unit)|2023|0|government_procurement|final"] == nil)
+        #expect(facts["\(unit)|2024|0|vehicle_purchase|final"] == nil)
+        // 项目支出 902.92 (table) vs 902.29 (form): a conflict, both kept with their parts.
+        let conflicts = try StoreQueries(database: database).conflicts(.init(metrics: ["project_expenditure"]))
+        #expect(conflicts.rows.map { [$0[7], $0[8], $0[11]] } == [
+            [.number(ExactValue(e6: 902_920_000)), .text("yes"), .text("table")],
+            [.number(ExactValue(e6: 902_290_000)), .text(""), .text("form")],
+        ])
+    }
+
+    @Test("baicang 2023: the table with an extra blank column, explicit zeros kept", .enabled(if: Samples.folder != nil))
+    func baicang() throws {
+        let database = try scratch.database()
+        let path = Samples.path("baicang-town-2023.txt")
+        // The package does not name its unit: the import asks for it.
+        #expect(throws: FiscalError.file(path, "the document does not name its unit (单位名称); give it with --unit")) {
+            try Importer(database: database).importFile(path: path)
+        }
+        let summary = try Importer(database: database).importFile(path: path, unit: "邵阳县白仓镇人民政府")
+        #expect(summary.documentYear == 2023)
+        let facts = try database.factValues()
+        let unit = "邵阳县白仓镇人民政府"
+        let expected: [String: String] = [
+            "2023|0|staff_authorized|final": "168", "2023|0|staff_in_service|final": "164",
+            "2022|0|three_public_total|final": "5.06", "2023|0|three_public_total|budget": "3", "2023|0|three_public_total|final": "3.29",
+            "2022|0|vehicle_total|final": "0", "2023|0|vehicle_total|budget": "1", "2023|0|vehicle_total|final": "0",
+            "2022|0|vehicle_purchase|final": "0", "2023|0|vehicle_purchase|final": "0",
+            "2022|0|vehicle_operation|final": "0", "2023|0|vehicle_operation|budget": "1", "2023|0|vehicle_operation|final": "0",
+            "2022|0|overseas_travel|final": "0", "2023|0|overseas_travel|budget": "0", "2023|0|overseas_travel|final": "0",
+            "2022|0|official_reception|final": "5.06", "2023|0|official_reception|budget": "2", "2023|0|official_reception|final": "3.29",
+            "2022|0|public_funds|final": "2021.14", "2023|0|public_funds|budget": "464.28", "2023|0|public_funds|final": "1224.68",
+            "2022|0|office_expense|final": "89.35", "2023|0|office_expense|budget": "36", "2023|0|office_expense|final": "68.7",
+            "2022|0|utilities|final": "5.53", "2023|0|utilities|budget": "36", "2023|0|utilities|final": "24.1",
+            "2022|0|travel|final": "54.31", "2023|0|travel|budget": "50", "2023|0|travel|final": "99.02",
+            "2022|0|meeting_training|final": "10.8", "2023|0|meeting_training|budget": "3", "2023|0|meeting_training|final": "10.18",
+            "2022|0|government_procurement|final": "0", "2023|0|government_procurement|budget": "0",
+            "2023|0|government_procurement|final": "15",
+            "2022|0|budget_adjustment|final": "1561.03", "2023|0|budget_adjustment|final": "1220.22",
+            "2023|0|self_score|final": "98",
+        ]
+        for (key, value) in expected { #expect(facts["\(unit)|\(key)"] == value, "\(key)") }
+        #expect(facts.count == expected.count)
+        #expect(facts["\(unit)|2023|0|vehicle_purchase|budget"] == nil)    // an empty cell
+    }
+
+    @Test("a package in the tab layout with a cell broken across lines; unread rows listed")
+    func ownFixture() throws {
+        let text = """
+            附件一
+
+            2025年度部门整体支出绩效评价基础数据表
+            \t财政供养人员情况（人）
+            \t编制数
+            \t2025年实际
+            在职人数
+            \t控制率
+
+            \t
+            \t20
+            \t19
+            \t95%
+
+            \t经费控制情况（万元）
+            \t2024年决算数
+            \t2025年预算数
+            \t2025年决算数
+
+            \t三公经费：
+            \t１２.５
+            \t10
+            \t——
+
+            \t其中：公务接待费（万元）
+            \t2.5
+            \t
+            \t0
+
+            \t某个新科目
+            \t1
+            \t2
+            \t3
+
+            """
+        let reading = TextPackage.read(text, catalog: MetricCatalog.embedded())
+        #expect(reading.year == 2025)
+        #expect(reading.unitName == nil)
+        let figures = reading.figures.map { "\($0.metric) \($0.year) \($0.basis.rawValue) \($0.value) line \($0.line)" }
+        #expect(figures == [
+            "staff_authorized 2025 final 20 line 11",
+            "staff_in_service 2025 final 19 line 12",
+            "three_public_total 2024 final 12.5 line 21",
+            "three_public_total 2025 budget 10 line 22",
+            "official_reception 2024 final 2.5 line 26",
+            "official_reception 2025 final 0 line 28",
+        ])
+        #expect(reading.unread.map(\.line) == [13, 30])
+        #expect(reading.unread[1].reason == "'某个新科目' is not a catalogue metric")
+    }
+
+    @Test("--year overrides the stated year; a text without figures is refused")
+    func overridesAndRefusals() throws {
+        let database = try scratch.database()
+        let package = scratch.write("pkg.txt", "2025年度部门整体支出绩效自评表\n\t预算部门、单位名称\n\t示例县统计局\n\n\t总分\n\t100\n\t95\n")
+        let summary = try Importer(database: database).importFile(path: package, year: 2024)
+        #expect(summary.unitName == "示例县统计局")
+        #expect(try database.factValues()["示例县统计局|2024|0|self_score|final"] == "95")
+        let prose = scratch.write("prose.txt", "这是一段没有表格的文字。\n")
+        #expect(throws: FiscalError.self) { try Importer(database: database).importFile(path: prose, unit: "x", year: 2024) }
+        #expect(try database.count("imports") == 1)
+    }
+}
