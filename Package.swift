@@ -24,6 +24,7 @@ let package = Package(
                 // Embedded in the binary, so an installed `fiscal` works in any directory.
                 .embedInCode("Resources/schema.sql"),
                 .embedInCode("Resources/metrics.csv"),
+                .embedInCode("Resources/indicators.csv"),
             ]
         ),
         .executableTarget(

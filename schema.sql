@@ -33,14 +33,20 @@ CREATE TABLE unit_aliases (
 );
 CREATE INDEX unit_aliases_unit ON unit_aliases(unit_id);
 
--- The metric catalogue of domain.md, seeded from metrics.csv and extended with
--- `fiscal metrics load FILE` (no rebuild needed).
+-- The metric catalogue of domain.md, seeded from metrics.csv (raw figures) and
+-- indicators.csv (derived indicators, whose stated values are kept as
+-- `reported`), extended with `fiscal metrics load FILE` (no rebuild needed).
 CREATE TABLE metrics (
     id          INTEGER PRIMARY KEY,           -- what observations store: a small key
     code        TEXT NOT NULL UNIQUE,          -- e.g. three_public_total
     name_zh     TEXT NOT NULL,                 -- e.g. 三公经费
     name_en     TEXT NOT NULL,
-    unit        TEXT NOT NULL                  -- 万元, 人, %, 分 …
+    unit        TEXT NOT NULL,                 -- 万元, 人, %, 分 …
+    kind        TEXT NOT NULL DEFAULT 'raw'    -- raw: a figure documents state (metrics.csv);
+                CHECK (kind = 'raw' OR kind = 'indicator'),  -- indicator: derived (indicators.csv), stored only as reported
+    formula     TEXT,                          -- indicators: how it is computed
+    better      TEXT                           -- indicators: which direction is better
+                CHECK (better IS NULL OR better = 'lower' OR better = 'higher')
 );
 
 -- Every name a metric is known by (its code, 中文 name and synonyms), normalized.

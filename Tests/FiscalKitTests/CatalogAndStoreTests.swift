@@ -15,6 +15,8 @@ struct CatalogAndStoreTests {
         #expect(FiscalDatabase.schemaSQL == schema)
         let metrics = try String(contentsOf: Self.repository.appendingPathComponent("metrics.csv"), encoding: .utf8)
         #expect(MetricCatalog.embeddedCSV == metrics)
+        let indicators = try String(contentsOf: Self.repository.appendingPathComponent("indicators.csv"), encoding: .utf8)
+        #expect(MetricCatalog.embeddedIndicatorsCSV == indicators)
     }
 
     @Test("every metric code of domain.md is in the catalogue, with its unit")
@@ -35,7 +37,7 @@ struct CatalogAndStoreTests {
             "benefit_covered": "人", "gdp": "万元", "retail_sales": "万元", "fixed_asset_investment": "万元",
             "satisfaction": "%", "self_score": "分",
         ]
-        #expect(catalog.metrics.count == expected.count)
+        #expect(catalog.rawMetrics.count == expected.count)
         for (code, unit) in expected { #expect(catalog.metric(code: code)?.unit == unit, "\(code)") }
         // Synonyms of domain.md, and the forms documents write them in.
         #expect(catalog.metric(named: "在职实有人数")?.code == "staff_in_service")
@@ -48,6 +50,29 @@ struct CatalogAndStoreTests {
         #expect(catalog.metric(named: "公用经费（万元）")?.code == "public_funds")
         #expect(catalog.metric(named: "总分")?.code == "self_score")
         #expect(catalog.metric(named: "Tax_Revenue")?.code == "tax_revenue")
+    }
+
+    @Test("every indicator of domain.md, with its direction; indicators take only reported values")
+    func indicators() throws {
+        let catalog = MetricCatalog.embedded()
+        let codes = catalog.metrics.filter(\.isIndicator).map(\.code)
+        #expect(codes == ["three_public", "three_public_control_rate", "seven_items", "nontax_cost_rate", "supported_ratio",
+                          "staff_control_rate", "budget_execution_rate", "budget_adjustment_rate", "public_funds_control_rate",
+                          "procurement_execution_rate", "three_guarantees_share", "three_guarantees_coverage",
+                          "tax_completion_rate", "revenue_completion_rate", "social_insurance_coverage",
+                          "medical_insurance_coverage", "benefit_coverage"])
+        #expect(catalog.metric(named: "财政供养比")?.better == "higher")
+        #expect(catalog.metric(code: "three_public")?.better == "lower")
+        #expect(catalog.metric(named: "三公经费")?.code == "three_public_total")     // the raw metric keeps its name
+        let database = try scratch.database()
+        let csv = scratch.write("r.csv", "unit,year,metric,basis,value\n白仓镇,2023,财政供养比,reported,230\n白仓镇,2023,财政供养比,,230\n")
+        do {
+            _ = try Importer(database: database).importFile(path: csv)
+            Issue.record("an indicator was stored as final")
+        } catch let FiscalError.badRows(_, problems, _) {
+            #expect(problems.map(\.line) == [3])
+            #expect(problems[0].message == "supported_ratio is a derived indicator: only its reported values are stored (basis reported)")
+        }
     }
 
     @Test("bases and quarters in codes and Chinese words")
@@ -79,16 +104,16 @@ struct CatalogAndStoreTests {
         #expect(journal == "wal")
         #expect(foreignKeys == 1)
         #expect(try database.schemaVersion() == "v1-core")
-        #expect(try database.count("metrics") == 45)
+        #expect(try database.count("metrics") == 45 + 17)    // raw metrics and indicators
         // Reopening applies nothing twice and keeps the catalogue as it is.
         let again = try FiscalDatabase.open(path: database.path)
-        #expect(try again.count("metrics") == 45)
+        #expect(try again.count("metrics") == 45 + 17)
     }
 
     @Test("read-only opening creates a missing database, then refuses writes")
     func readOnly() throws {
         let database = try FiscalDatabase.open(path: scratch.path("new.sqlite"), readOnly: true)
-        #expect(try database.count("metrics") == 45)
+        #expect(try database.count("metrics") == 62)
         #expect(throws: (any Error).self) {
             try database.queue.write { try $0.execute(sql: "DELETE FROM metrics") }
         }
@@ -112,7 +137,7 @@ struct CatalogAndStoreTests {
         // A name another metric owns is refused, and nothing changes.
         let clash = try MetricCatalog(csv: "code,unit,name_zh\nnew_code,万元,税收收入\n", source: "clash.csv").metrics
         #expect(throws: FiscalError.self) { try database.loadCatalog(clash, source: "clash.csv") }
-        #expect(try database.count("metrics") == 46)
+        #expect(try database.count("metrics") == 63)
         // A CSV with the new metric now imports.
         let csv = scratch.write("land.csv", "unit,year,metric,value\n白仓镇,2023,土地出让收入,0.5亿元\n")
         _ = try Importer(database: database).importFile(path: csv)

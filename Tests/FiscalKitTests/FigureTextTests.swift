@@ -53,6 +53,7 @@ struct FigureTextTests {
     func invalid() {
         #expect(isInvalid("abc"))
         #expect(isInvalid("12,34"))            // commas not in groups of three
+        #expect(isInvalid("0,123"))            // a decimal comma, not a thousands separator
         #expect(isInvalid("1.2.3"))
         #expect(isInvalid("55407人"))           // a head count is not money
         #expect(isInvalid("53%"))               // nor is a rate

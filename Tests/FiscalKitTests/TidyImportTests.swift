@@ -199,6 +199,20 @@ struct TidyImportTests {
         #expect(try importFile(second, into: database).conflicts == 1)
     }
 
+    @Test("a quoted header (R, pandas QUOTE_ALL) and an absurd year")
+    func quotedHeaderAndLongYear() throws {
+        let database = try scratch.database()
+        let quoted = scratch.write("quoted.csv", "\"unit\",\"year\",\"metric\",\"value\"\n\"白仓镇\",\"2023\",\"tax_revenue\",\"823.23\"\n")
+        #expect(try importFile(quoted, into: database).figures == 1)
+        let long = scratch.write("long.csv", "unit,year,metric,value\n白仓镇,99999999999999999999,tax_revenue,1\n")
+        do {
+            _ = try importFile(long, into: database)
+            Issue.record("an absurd year was imported")
+        } catch let FiscalError.badRows(_, problems, _) {
+            #expect(problems.first?.message.contains("is not a year between 1900 and 2200") == true)
+        }
+    }
+
     @Test("a header without the tidy columns, a binary file and an empty file are refused")
     func refusedFiles() throws {
         let database = try scratch.database()

@@ -63,6 +63,17 @@ struct UnitTests {
         #expect(try resolve(["邵阳县白仓镇"], in: database) == [ids[0]])
     }
 
+    @Test("a name without a county takes the region of the first county name matched to it")
+    func prefixlessUnit() throws {
+        let database = try scratch.database()
+        let ids = try resolve(["财政局", "衡山县财政局", "邵阳县财政局"], in: database)
+        #expect(ids[0] == ids[1])
+        #expect(ids[2] != ids[0])
+        let region = try database.queue.read { try String.fetchOne($0, sql: "SELECT region FROM units WHERE id = ?", arguments: [ids[0]]) }
+        #expect(region == "衡山县")
+        #expect(try resolve(["湖南省衡山县财政局"], in: database) == [ids[0]])
+    }
+
     @Test("an alias resolves a name that is otherwise ambiguous or unknown")
     func aliases() throws {
         let database = try scratch.database()

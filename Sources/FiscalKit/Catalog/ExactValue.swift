@@ -121,6 +121,7 @@ struct PlainDecimal {
                 fraction = 0
             case UInt8(ascii: ","):
                 if fraction >= 0 || digitCount == 0 { return nil }
+                if !sawComma && value == 0 { return nil }      // "0,123" is a decimal comma, not thousands
                 if sawComma ? groupLength != 3 : groupLength > 3 { return nil }
                 sawComma = true
                 groupLength = 0

@@ -10,13 +10,22 @@ public struct Metric: Hashable, Sendable {
     public var nameEn: String
     public var unit: String
     public var synonyms: [String]
+    /// A derived indicator (indicators.csv): only its reported values are stored.
+    public var isIndicator = false
+    public var formula: String?
+    /// "lower" or "higher": which direction is better, for indicators.
+    public var better: String?
 
-    public init(code: String, nameZh: String, nameEn: String, unit: String, synonyms: [String]) {
+    public init(code: String, nameZh: String, nameEn: String, unit: String, synonyms: [String],
+                isIndicator: Bool = false, formula: String? = nil, better: String? = nil) {
         self.code = code
         self.nameZh = nameZh
         self.nameEn = nameEn
         self.unit = unit
         self.synonyms = synonyms
+        self.isIndicator = isIndicator
+        self.formula = formula
+        self.better = better
     }
 
     /// Every name the metric answers to: code, 中文 name, synonyms.
@@ -37,10 +46,21 @@ public struct MetricCatalog: Sendable {
     /// The catalogue shipped in the binary (a copy of the repository's metrics.csv).
     public static var embeddedCSV: String { String(decoding: PackageResources.metrics_csv, as: UTF8.self) }
 
+    /// The indicators shipped in the binary (a copy of indicators.csv).
+    public static var embeddedIndicatorsCSV: String { String(decoding: PackageResources.indicators_csv, as: UTF8.self) }
+
+    /// Metrics and indicators as shipped. The embedded files are tested; a
+    /// failure here is a build defect.
     public static func embedded() -> MetricCatalog {
-        // The embedded file is tested; a failure here is a build defect.
-        try! MetricCatalog(csv: embeddedCSV, source: "metrics.csv (embedded)")
+        var catalog = try! MetricCatalog(csv: embeddedCSV, source: "metrics.csv (embedded)")
+        for indicator in try! parse(csv: embeddedIndicatorsCSV, source: "indicators.csv (embedded)") {
+            try! catalog.add(indicator, source: "indicators.csv (embedded)")
+        }
+        return catalog
     }
+
+    /// The raw metrics, without the indicators.
+    public var rawMetrics: [Metric] { metrics.filter { !$0.isIndicator } }
 
     public init(metrics: [Metric]) throws {
         self.metrics = []
@@ -83,8 +103,14 @@ public struct MetricCatalog: Sendable {
             let synonyms = column("synonyms", record.fields).split(separator: "|")
                 .map { TextNormalization.trim($0) }.filter { !$0.isEmpty }
             let nameEn = column("name_en", record.fields)
+            let formula = column("formula", record.fields)
+            let better = column("better", record.fields)
+            guard better.isEmpty || better == "lower" || better == "higher" else {
+                throw FiscalError.file(source, "line \(record.line): better must be lower or higher, not '\(better)'")
+            }
             result.append(Metric(code: code, nameZh: nameZh, nameEn: nameEn.isEmpty ? code : nameEn,
-                                 unit: unit, synonyms: synonyms))
+                                 unit: unit, synonyms: synonyms, isIndicator: !formula.isEmpty,
+                                 formula: formula.isEmpty ? nil : formula, better: better.isEmpty ? nil : better))
         }
         return result
     }

@@ -65,17 +65,20 @@ public struct Importer {
     static func looksLikeTidyCSV(_ fingerprint: FileFingerprint) -> Bool {
         var head = fingerprint.head
         if head.starts(with: [0xEF, 0xBB, 0xBF]) { head.removeFirst(3) }
-        if head.isEmpty { return true }
-        let firstLine = Array(head.prefix { $0 != 0x0A })
-        let text: String
+        if head.allSatisfy({ $0 == 0x0A || $0 == 0x0D || $0 == 0x20 }) { return true }
         if fingerprint.encoding == .gb18030 {
             guard let converter = try? GB18030Converter(path: ""),
-                  let bytes = try? converter.convert(firstLine, final: false) else { return false }
-            text = String(decoding: bytes, as: UTF8.self)
-        } else {
-            text = String(decoding: firstLine, as: UTF8.self)
+                  let bytes = try? converter.convert(head, final: false) else { return false }
+            head = bytes
         }
-        let fields = text.split(separator: ",", omittingEmptySubsequences: false).map { String($0) }
+        // The first record as the CSV reader sees it (quoted headers included).
+        var pending: [UInt8]? = head
+        let reader = CSVRecordReader {
+            defer { pending = nil }
+            return pending ?? []
+        }
+        guard (try? reader.next()) == true else { return true }
+        let fields = (0..<reader.fieldCount).map { reader.string(at: $0) ?? "" }
         do {
             return try TidyCSVHeader(fields: fields, path: "") != nil
         } catch {
@@ -149,6 +152,7 @@ public struct Importer {
                     }
                 }
                 try writer.finish()
+                withExtendedLifetime(cStrings) {}   // bound without a copy: keep them to here
                 let result = ImportSummary(path: path, outcome: .imported(importID: importID), format: "txt",
                                            encoding: fingerprint.encoding.rawValue, rows: reading.figures.count + reading.unread.count,
                                            figures: writer.figures, missing: 0, conflicts: writer.conflictsCreated,

@@ -104,6 +104,7 @@ struct TidyCSVImporter {
         var unit: String
         var id: Int64
         var isHeadCount: Bool
+        var isIndicator: Bool
     }
 
     func run(in db: Database, importID: Int64) throws -> ImportSummary {
@@ -221,7 +222,7 @@ struct TidyCSVImporter {
                     continue
                 }
                 let slot = MetricSlot(code: found.code, unit: found.unit, id: metricIDs[found.code]!,
-                                      isHeadCount: found.unit == "人")
+                                      isHeadCount: found.unit == "人", isIndicator: found.isIndicator)
                 bytes(metricAt) { metricCache.insert(slot, for: $0) }
                 metric = slot
             }
@@ -236,6 +237,10 @@ struct TidyCSVImporter {
                 }
                 bytes(basisAt) { basisCache.insert(parsed, for: $0) }
                 basis = parsed
+            }
+            if metric!.isIndicator && basis != .reported {
+                problem("\(metric!.code) is a derived indicator: only its reported values are stored (basis reported)")
+                continue
             }
             var quarter = bytes(quarterAt) { field -> Int? in
                 if field.isEmpty { return 0 }
@@ -281,6 +286,8 @@ struct TidyCSVImporter {
             }
         }
         try writer.finish()
+        // The interned C strings are bound without a copy: keep them to here.
+        withExtendedLifetime(cStrings) {}
         if reader.unterminatedQuote {
             problem("a quoted field is not closed before the end of the file")
         }
@@ -305,11 +312,13 @@ struct TidyCSVImporter {
                 value = value * 10 + Int(byte - 0x30)
                 digits += 1
                 index += 1
+                if digits > 4 { return nil }
             } else if byte == 0xEF && index + 2 < bytes.count && bytes[index + 1] == 0xBC
                         && (0x90...0x99).contains(bytes[index + 2]) {     // full-width ０–９
                 value = value * 10 + Int(bytes[index + 2] - 0x90)
                 digits += 1
                 index += 3
+                if digits > 4 { return nil }
             } else if byte == 0x20 {
                 index += 1
             } else if byte == 0xE5 && index + 2 < bytes.count && bytes[index + 1] == 0xB9

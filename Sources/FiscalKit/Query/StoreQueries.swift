@@ -174,7 +174,7 @@ public struct StoreQueries {
                 counts[row["metric"]] = row["n"]
             }
             var table = ResultTable(columns: ["code", "name_zh", "synonyms", "unit", "name_en", "figures"])
-            for metric in catalog.metrics {
+            for metric in catalog.rawMetrics {
                 table.append([.text(metric.code), .text(metric.nameZh), .text(metric.synonyms.joined(separator: "、")),
                               .text(metric.unit), .text(metric.nameEn), .integer(counts[metric.code] ?? 0)])
             }

@@ -131,8 +131,9 @@ public final class FiscalDatabase: Sendable {
             for metric in metrics {
                 try catalog.add(metric, source: source)
                 if try Int.fetchOne(db, sql: "SELECT 1 FROM metrics WHERE code = ?", arguments: [metric.code]) == nil {
-                    try db.execute(sql: "INSERT INTO metrics(code, name_zh, name_en, unit) VALUES (?, ?, ?, ?)",
-                                   arguments: [metric.code, metric.nameZh, metric.nameEn, metric.unit])
+                    try db.execute(sql: "INSERT INTO metrics(code, name_zh, name_en, unit, kind, formula, better) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                                   arguments: [metric.code, metric.nameZh, metric.nameEn, metric.unit,
+                                               metric.isIndicator ? "indicator" : "raw", metric.formula, metric.better])
                     added += 1
                 } else if !insertOnly {
                     let used = try Int.fetchOne(db, sql: """
@@ -162,15 +163,17 @@ public final class FiscalDatabase: Sendable {
 
     static func catalog(_ db: Database) throws -> MetricCatalog {
         var metrics: [Metric] = []
-        let rows = try Row.fetchAll(db, sql: "SELECT code, name_zh, name_en, unit FROM metrics ORDER BY id")
+        let rows = try Row.fetchAll(db, sql: "SELECT code, name_zh, name_en, unit, kind, formula, better FROM metrics ORDER BY id")
         let names = try Row.fetchAll(db, sql: "SELECT metric, name FROM metric_names ORDER BY rowid")
         var synonyms: [String: [String]] = [:]
         for row in names { synonyms[row["metric"], default: []].append(row["name"]) }
         for row in rows {
             let code: String = row["code"]
             let nameZh: String = row["name_zh"]
+            let kind: String = row["kind"]
             metrics.append(Metric(code: code, nameZh: nameZh, nameEn: row["name_en"], unit: row["unit"],
-                                  synonyms: (synonyms[code] ?? []).filter { $0 != code && $0 != nameZh }))
+                                  synonyms: (synonyms[code] ?? []).filter { $0 != code && $0 != nameZh },
+                                  isIndicator: kind == "indicator", formula: row["formula"], better: row["better"]))
         }
         return try MetricCatalog(metrics: metrics)
     }

@@ -73,12 +73,17 @@ public struct UnitDirectory {
                                          in db: Database) throws -> Int64 {
         let trimmedName = TextNormalization.trim(name)
         guard !trimmedName.isEmpty else { throw FiscalError.invalid("the unit name is empty") }
+        let parsedName = UnitName(trimmedName)
+        // A name's county prefix is its region: stored on a unit that lacks one,
+        // so "财政局" matched by "衡山县财政局" can no longer match "邵阳县财政局".
         let region = region.map { TextNormalization.trim($0) }.flatMap { $0.isEmpty ? nil : $0 }
+            ?? (parsedName.prefix.isEmpty ? nil : parsedName.prefix)
         let code = code.map { TextNormalization.trim($0) }.flatMap { $0.isEmpty ? nil : $0 }
         if var unit = try resolve(name: trimmedName, region: region) {
             var changed = false
             if let region {
-                if let stored = unit.region, TextNormalization.key(stored) != TextNormalization.key(region) {
+                if let stored = unit.region,
+                   !UnitName.prefixesCompatible(TextNormalization.key(stored), TextNormalization.key(region)) {
                     throw FiscalError.invalid("unit \(unit.name) is in region \(stored), not \(region)")
                 }
                 if unit.region == nil { unit.region = region; changed = true }
@@ -102,8 +107,8 @@ public struct UnitDirectory {
             }
             return unit.id
         }
-        let parsed = UnitName(trimmedName)
-        let inferredRegion = region ?? (parsed.prefix.isEmpty ? nil : parsed.prefix)
+        let parsed = parsedName
+        let inferredRegion = region
         let finalKind = kind ?? parsed.inferredKind
         try db.cachedStatement(sql: """
             INSERT INTO units(name, name_key, core_key, region, kind, code) VALUES (?, ?, ?, ?, ?, ?)

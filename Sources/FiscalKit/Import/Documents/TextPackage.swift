@@ -250,10 +250,12 @@ public enum TextPackage {
             let headingYear = leadingYear(heading.text) ?? year
             var label = TextNormalization.key(heading.text)
             label = label.replacingOccurrences(of: #"^\d{4}年度?"#, with: "", options: .regularExpression)
-            guard let metric = catalog.metric(named: label), metric.unit == "人", let headingYear else {
+            // 控制率 in the staff block is the staff control rate the unit states.
+            let named = label == "控制率" ? catalog.metric(code: "staff_control_rate") : catalog.metric(named: label)
+            guard let metric = named, metric.unit == "人" || metric.isIndicator, let headingYear else {
                 if looksLikeFigure(cell.text) {
                     reading.unread.append(UnreadLine(line: cell.line, text: "\(heading.text)：\(cell.text)",
-                                                     reason: "reported indicators (控制率) are not stored yet"))
+                                                     reason: "'\(heading.text)' is not a catalogue metric"))
                 }
                 continue
             }
@@ -261,7 +263,8 @@ public enum TextPackage {
             case .missing: continue
             case let .invalid(message): reading.unread.append(UnreadLine(line: cell.line, text: cell.text, reason: message))
             case let .value(value):
-                reading.figures.append(DocumentFigure(metric: metric.code, year: headingYear, basis: .final, value: value,
+                reading.figures.append(DocumentFigure(metric: metric.code, year: headingYear,
+                                                      basis: metric.isIndicator ? .reported : .final, value: value,
                                                       part: "table", line: cell.line, text: "\(heading.text)：\(cell.text)"))
             }
         }
@@ -295,6 +298,14 @@ public enum TextPackage {
                let metric = catalog.metric(named: metricLabel(row[labelIndex].text)), metric.unit == "万元" {
                 for (index, cell) in row.enumerated() where index > labelIndex && index < header.count {
                     let heading = TextNormalization.key(header[index].text)
+                    // 执行率 of 年度资金总额 is the budget execution rate the unit states.
+                    if heading == "执行率", metric.code == "total_funds",
+                       case let .value(value) = FigureText.read(cell.text, unit: "%") {
+                        reading.figures.append(DocumentFigure(metric: "budget_execution_rate", year: year, basis: .reported,
+                                                              value: value, part: part, line: cell.line,
+                                                              text: "\(row[labelIndex].text) \(header[index].text)：\(cell.text)"))
+                        continue
+                    }
                     guard ["年初预算数", "全年预算数", "全年执行数"].contains(heading), let basis = Basis(word: heading) else { continue }
                     if case let .value(value) = FigureText.read(cell.text, unit: metric.unit) {
                         reading.figures.append(DocumentFigure(metric: metric.code, year: year, basis: basis, value: value,
