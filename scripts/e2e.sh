@@ -44,5 +44,16 @@ check "facts value exact" bash -c "'$fiscal' facts --unit 白仓镇 --format csv
 check "metrics lists the catalogue" bash -c "test \$('$fiscal' metrics --format csv | tail -n +2 | wc -l) -eq 45"
 check "read-only commands leave no trace" bash -c "'$fiscal' facts --db '$work/new.sqlite' --format json | grep -qx '\[\]'"
 
+samples="$(pwd)/../shared/samples"
+if [ -d "$samples" ]; then
+  export FISCAL_DB="$work/packages.sqlite"
+  check "inspect a package writes nothing" bash -c "'$fiscal' inspect '$samples/hengshan-finance-bureau-2024.txt' | grep -q '衡山县财政局, year 2024'"
+  check "import the hengshan package" "$fiscal" import "$samples/hengshan-finance-bureau-2024.txt"
+  check "baicang needs --unit" bash -c "! '$fiscal' import '$samples/baicang-town-2023.txt' 2>/dev/null"
+  check "import baicang with --unit" "$fiscal" import --unit 邵阳县白仓镇人民政府 "$samples/baicang-town-2023.txt"
+  check "项目支出 902.92 vs 902.29 listed" bash -c "'$fiscal' conflicts --unit 衡山县财政局 --metric 项目支出 --format csv | grep -q ',902.29,,'"
+  check "公务接待费 3.29 vs 1.12 listed" bash -c "'$fiscal' conflicts --unit 白仓镇 --year 2023 --metric 公务接待费 --format csv | grep -q ',1.12,,'"
+fi
+
 echo "e2e: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -44,6 +44,11 @@ struct TextPackageTests {
             "2024|0|total_expenditure|final": "2520.6", "2024|0|basic_expenditure|final": "1617.68",
             "2024|0|self_score|final": "97",
             "2024|0|staff_control_rate|reported": "53", "2024|0|budget_execution_rate|reported": "94.26",
+            // Stated only in the narrative report.
+            "2024|0|basic_expenditure|initial": "2026.91",     // 年初预算安排支出…其中：基本支出2026.91万元
+            "2024|0|basic_expenditure|budget": "1620.28",      // 基本支出年初预算支出…，全年预算数1620.28万元
+            "2024|0|overseas_travel|budget": "0", "2024|0|overseas_travel|final": "0",
+            "2024|0|vehicle_total|budget": "27.06", "2024|0|vehicle_total|final": "27.06",
         ]
         for (key, value) in expected { #expect(facts["\(unit)|\(key)"] == value, "\(key)") }
         #expect(facts.count == expected.count)
@@ -56,7 +61,12 @@ struct TextPackageTests {
         #expect(conflicts.rows.map { [$0[7], $0[8], $0[11]] } == [
             [.number(ExactValue(e6: 902_920_000)), .text("yes"), .text("table")],
             [.number(ExactValue(e6: 902_290_000)), .text(""), .text("form")],
+            [.number(ExactValue(e6: 902_920_000)), .text(""), .text("narrative")],
+            [.number(ExactValue(e6: 902_920_000)), .text(""), .text("narrative")],
         ])
+        // County-wide totals in the bureau's report are not the bureau's figures.
+        #expect(facts["\(unit)|2024|0|nontax_revenue|final"] == nil)
+        #expect(facts["\(unit)|2024|0|general_budget_expenditure|final"] == nil)
     }
 
     @Test("baicang 2023: the table with an extra blank column, explicit zeros kept", .enabled(if: Samples.folder != nil))
@@ -89,10 +99,43 @@ struct TextPackageTests {
             "2022|0|budget_adjustment|final": "1561.03", "2023|0|budget_adjustment|final": "1220.22",
             "2023|0|self_score|final": "98",
             "2023|0|staff_control_rate|reported": "97.62",
+            // Stated only in the narrative report (domain.md's worked examples among them).
+            "2023|0|nontax_revenue|final": "301.15", "2022|0|nontax_revenue|final": "205.64",
+            "2023|0|nontax_collection_cost|final": "122.8", "2022|0|nontax_collection_cost|final": "124.51",
+            "2023|0|seven_items_total|final": "136.46", "2022|0|seven_items_total|final": "146.08",
+            "2023|0|resident_population|final": "55407", "2023|0|staff_retired|final": "69",
+            "2023|0|supported_ratio|reported": "230",
+            "2023|0|three_guarantees|final": "2850.51", "2023|0|three_guarantees|plan": "2855.08",
+            "2023|0|general_budget_expenditure|final": "3824.63", "2023|0|three_guarantees_share|reported": "74.53",
+            "2023|0|tax_revenue|final": "823.23", "2023|0|tax_revenue|plan": "800", "2023|0|tax_completion_rate|reported": "102.9",
+            "2023|0|fiscal_revenue|final": "3824.63", "2023|0|fiscal_revenue|plan": "3824.63",
+            "2023|0|fiscal_revenue|initial": "2604.41", "2022|0|fiscal_revenue|final": "3796.41",
+            "2023|0|total_funds|final": "3824.63", "2023|0|total_funds|initial": "2604.41",
+            "2023|0|total_expenditure|final": "3824.63", "2023|0|total_expenditure|initial": "2604.41",
+            "2023|0|personnel_expenditure|final": "2275.18", "2023|0|project_expenditure|final": "0",
+            "2023|0|basic_expenditure|final": "1549.45",
+            "2023|0|basic_expenditure|initial": "2604.41",     // the report also says 1549.45: a conflict
+            "2023|0|staff_outside_quota|final": "1",
+            "2022|0|gdp|final": "203893", "2023|0|retail_sales|final": "28932.4",
+            "2023|0|fixed_asset_investment|final": "53071.24", "2022|0|fixed_asset_investment|final": "42187",
+            "2023|0|social_insured|final": "18050", "2022|0|social_insured|final": "18050",
+            "2023|0|medical_insured|final": "64786", "2022|0|medical_insured|final": "64786",
         ]
         for (key, value) in expected { #expect(facts["\(unit)|\(key)"] == value, "\(key)") }
         #expect(facts.count == expected.count)
         #expect(facts["\(unit)|2023|0|vehicle_purchase|budget"] == nil)    // an empty cell
+        // 公务接待费 3.29 (table) vs 1.12 (narrative); the table's own figure is resolved.
+        let conflicts = try StoreQueries(database: database).conflicts(.init(years: [2023], metrics: ["official_reception"]))
+        #expect(conflicts.rows.map { [$0[7], $0[8], $0[11]] } == [
+            [.number(ExactValue(e6: 3_290_000)), .text("yes"), .text("table")],
+            [.number(ExactValue(e6: 3_290_000)), .text(""), .text("narrative")],
+            [.number(ExactValue(e6: 1_120_000)), .text(""), .text("narrative")],
+        ])
+        // Rates the report states for things that are not catalogue indicators stay unread.
+        let inspection = try DocumentInspection.inspect(path: path, catalog: try database.catalog())
+        let unread = inspection.unread.rows.map { "\($0[1])" }
+        #expect(unread.contains { $0.contains("“七项”经费控制率-6.59%") })
+        #expect(unread.contains { $0.contains("编外人员控制率3.05%") })
     }
 
     @Test("a package in the tab layout with a cell broken across lines; unread rows listed")

@@ -44,7 +44,7 @@ struct TextCell {
 ///
 /// Correctness over recall: a row whose label is not a catalogue metric, or
 /// whose values do not line up with the header, is listed as unread, never
-/// guessed. The narrative is not read yet.
+/// guessed. The narrative report is read by ``NarrativeReader``.
 public enum TextPackage {
     /// Splits text into rows of cells (see the type's discussion).
     static func rows(_ text: String) -> [[TextCell]] {
@@ -101,7 +101,8 @@ public enum TextPackage {
             case .table: readTable(rows, year: year, catalog: catalog, into: &reading)
             case .form: readForm(rows, year: year, part: "form", catalog: catalog, into: &reading)
             case .sheet: readTotal(rows, year: year, part: "sheet", into: &reading)
-            case .project, .narrative, .none: break
+            case .narrative: NarrativeReader(catalog: catalog, documentYear: year).read(rows.flatMap { $0 }, into: &reading)
+            case .project, .none: break
             }
         }
         return reading
