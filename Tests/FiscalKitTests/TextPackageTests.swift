@@ -205,3 +205,77 @@ struct TextPackageTests {
         #expect(try database.count("imports") == 1)
     }
 }
+
+@Suite("Word and Excel packages")
+struct OfficePackageTests {
+    let scratch = Scratch()
+
+    @Test("a Word package (python-docx): tables, a merged title row, a cell in two paragraphs, the narrative")
+    func word() throws {
+        let database = try scratch.database()
+        let summary = try Importer(database: database).importFile(path: Fixtures.path("hengshan-2024.docx"))
+        #expect(summary.format == "docx")
+        #expect(summary.unitName == "衡山县财政局" && summary.documentYear == 2024)
+        #expect(summary.figures == 40)
+        let facts = try database.factValues()
+        let unit = "衡山县财政局"
+        #expect(facts["\(unit)|2024|0|staff_authorized|final"] == "212")
+        #expect(facts["\(unit)|2024|0|staff_control_rate|reported"] == "53")
+        #expect(facts["\(unit)|2023|0|three_public_total|final"] == "4.11")
+        #expect(facts["\(unit)|2024|0|project_expenditure|final"] == "902.92")
+        #expect(facts["\(unit)|2024|0|government_procurement|final"] == "362.21")
+        #expect(facts["\(unit)|2023|0|government_procurement|final"] == nil)       // ——
+        #expect(facts["\(unit)|2024|0|total_funds|initial"] == "2026.91")         // header cell "年度预算申请" + "（万元）"
+        #expect(facts["\(unit)|2024|0|budget_execution_rate|reported"] == "94.26")
+        #expect(facts["\(unit)|2024|0|self_score|final"] == "97")
+        let locations = try database.queue.read { db in
+            try String.fetchAll(db, sql: "SELECT location FROM observation_details WHERE metric = 'project_expenditure' ORDER BY id")
+        }
+        #expect(Set(locations) == ["table 1 row 11 cell 2", "table 1 row 11 cell 3", "table 1 row 11 cell 4", "table 2 row 5 cell 3"])
+        let narrative = try database.queue.read { db in
+            try String.fetchOne(db, sql: "SELECT location FROM observation_details WHERE part = 'narrative' LIMIT 1")
+        }
+        #expect(narrative == "paragraph 6")     // 附件一, 附件二, the form's title, 附件四, the report's title, the sentence
+    }
+
+    @Test("an Excel package (openpyxl): the extra blank column, a percent format, a binary double")
+    func excel() throws {
+        let database = try scratch.database()
+        let summary = try Importer(database: database).importFile(path: Fixtures.path("baicang-2023.xlsx"), unit: "邵阳县白仓镇人民政府")
+        #expect(summary.format == "xlsx")
+        #expect(summary.figures == 20)
+        let facts = try database.factValues()
+        let unit = "邵阳县白仓镇人民政府"
+        #expect(facts["\(unit)|2023|0|staff_control_rate|reported"] == "97.62")   // 0.9762 shown as 97.62%
+        #expect(facts["\(unit)|2023|0|utilities|final"] == "24.1")                 // stored 24.099999999999998
+        #expect(facts["\(unit)|2022|0|three_public_total|final"] == "5.06")
+        #expect(facts["\(unit)|2023|0|official_reception|final"] == "3.29")
+        #expect(facts["\(unit)|2022|0|government_procurement|final"] == "0")      // —— was the blank column
+        #expect(facts["\(unit)|2023|0|government_procurement|final"] == "15")
+        #expect(facts["\(unit)|2023|0|budget_adjustment|budget"] == nil)           // an empty cell
+        let location = try database.queue.read { db in
+            try String.fetchOne(db, sql: "SELECT location FROM observation_details WHERE metric = 'budget_adjustment' AND year = 2023")
+        }
+        #expect(location == "基础数据表!E10")
+    }
+
+    @Test("hostile and broken files are refused with a clear error, the database unchanged",
+          arguments: [
+            ("zip-bomb.docx", "a zip bomb?"), ("xxe.docx", "declares a DTD or entities"),
+            ("traversal.docx", "points outside the archive"), ("corrupt.docx", "a damaged ZIP/Office file"),
+            ("encrypted.docx", "password-protected Office file"),
+          ])
+    func refused(file: String, message: String) throws {
+        let database = try scratch.database()
+        _ = try Importer(database: database).importFile(path: Fixtures.path("baicang-utf8-bom.csv"))
+        let before = try database.snapshot()
+        do {
+            _ = try Importer(database: database).importFile(path: Fixtures.path(file), unit: "x", year: 2024)
+            Issue.record("\(file) was imported")
+        } catch let error as FiscalError {
+            #expect(error.description.contains(message), "\(error)")
+            #expect(error.description.hasPrefix(Fixtures.path(file)))
+        }
+        #expect(try database.snapshot() == before)
+    }
+}

@@ -35,7 +35,7 @@ public struct Importer {
                                  figures: previous["figures"], missing: previous["missing"], conflicts: previous["conflicts"])
         }
         try Self.refuseUnsupportedFormats(path: path, head: fingerprint.head)
-        if !Self.looksLikeTidyCSV(fingerprint) {
+        if fingerprint.head.starts(with: [0x50, 0x4B, 0x03, 0x04]) || !Self.looksLikeTidyCSV(fingerprint) {
             return try importDocument(path: path, fingerprint: fingerprint, unit: unit, year: year)
         }
 
@@ -89,6 +89,12 @@ public struct Importer {
     /// Reads a package (text) whole: documents are small, and their tables
     /// need the header before the rows.
     public static func readDocument(path: String, fingerprint: FileFingerprint, catalog: MetricCatalog) throws -> DocumentReading {
+        if fingerprint.head.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
+            switch try OfficeDocument.kind(path: path) {
+            case .docx: return TextPackage.read(rows: try OfficeDocument.docxRows(path: path), catalog: catalog)
+            case .xlsx: return TextPackage.read(rows: try OfficeDocument.xlsxRows(path: path), catalog: catalog)
+            }
+        }
         guard fingerprint.byteCount <= 32 << 20 else {
             throw FiscalError.file(path, "a document over 32 MiB; split it or export the figures as CSV")
         }
@@ -122,13 +128,14 @@ public struct Importer {
                 return figure
             }
         }
+        let format = fingerprint.head.starts(with: [0x50, 0x4B, 0x03, 0x04]) ? try OfficeDocument.kind(path: path).rawValue : "txt"
         var summary: ImportSummary?
         try database.queue.writeWithoutTransaction { db in
             try db.inTransaction(.immediate) {
                 try db.execute(sql: """
                     INSERT INTO imports(path, sha256, format, encoding, document_year, imported_at, rows, figures, missing, conflicts)
-                    VALUES (?, ?, 'txt', ?, ?, ?, 0, 0, 0, 0)
-                    """, arguments: [path, fingerprint.sha256, fingerprint.encoding.rawValue, documentYear, Self.timestamp()])
+                    VALUES (?, ?, ?, ?, ?, ?, 0, 0, 0, 0)
+                    """, arguments: [path, fingerprint.sha256, format, fingerprint.encoding.rawValue, documentYear, Self.timestamp()])
                 let importID = db.lastInsertedRowID
                 var units = try UnitDirectory(db)
                 let unitID: Int64
@@ -148,12 +155,12 @@ public struct Importer {
                     var text = figure.text
                     try text.withUTF8 { raw in
                         try writer.add(key, value: figure.value.e6, part: cStrings.intern(figure.part), line: figure.line,
-                                       rawText: raw, unitIsNew: units.createdIDs.contains(unitID))
+                                       rawText: raw, unitIsNew: units.createdIDs.contains(unitID), cell: figure.cell)
                     }
                 }
                 try writer.finish()
                 withExtendedLifetime(cStrings) {}   // bound without a copy: keep them to here
-                let result = ImportSummary(path: path, outcome: .imported(importID: importID), format: "txt",
+                let result = ImportSummary(path: path, outcome: .imported(importID: importID), format: format,
                                            encoding: fingerprint.encoding.rawValue, rows: reading.figures.count + reading.unread.count,
                                            figures: writer.figures, missing: 0, conflicts: writer.conflictsCreated,
                                            documentYear: documentYear, unitName: units.unit(id: unitID)?.name,
@@ -170,15 +177,12 @@ public struct Importer {
     /// Binary formats this version cannot read get an error that says what to do.
     static func refuseUnsupportedFormats(path: String, head: [UInt8]) throws {
         if head.starts(with: [0xD0, 0xCF, 0x11, 0xE0]) {
-            throw FiscalError.file(path, "an old binary Word/Excel file (.doc/.xls); save it as .docx/.xlsx, or export the figures as CSV")
-        }
-        if head.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
-            throw FiscalError.file(path, "a Word/Excel (.docx/.xlsx) file; this version imports tidy CSV only — export the figures as CSV")
+            throw FiscalError.file(path, "an old binary Word/Excel file (.doc/.xls) or a password-protected Office file; open it and save it as .docx/.xlsx without a password")
         }
         if head.starts(with: Array("%PDF".utf8)) {
             throw FiscalError.file(path, "a PDF; export the figures as CSV")
         }
-        if head.prefix(512).contains(0) {
+        if !head.starts(with: [0x50, 0x4B, 0x03, 0x04]) && head.prefix(512).contains(0) {
             throw FiscalError.file(path, "a binary file, not CSV text")
         }
     }

@@ -40,7 +40,7 @@ struct ObservationKey: Hashable {
 /// the whole database.
 final class ObservationWriter {
     static let batchSize = 64
-    static let parametersPerRow = 9
+    static let parametersPerRow = 10
 
     private let db: Database
     private let importID: Int64
@@ -58,14 +58,15 @@ final class ObservationWriter {
     private var pendingValues: [Int64] = []
     private var pendingLines: [Int64] = []
     private var pendingParts: [UnsafePointer<CChar>] = []
+    private var pendingCells: [String?] = []
     private var pendingText: [UInt8] = []
     private var pendingTextEnds: [Int] = []
 
     init(db: Database, importID: Int64) throws {
         self.db = db
         self.importID = importID
-        let columns = "unit_id, year, quarter, metric_id, basis, value_e6, import_id, part, line, raw_text"
-        let row = "(?, ?, ?, ?, ?, ?, \(importID), ?, ?, ?)"   // the import id is ours, not user text
+        let columns = "unit_id, year, quarter, metric_id, basis, value_e6, import_id, part, line, raw_text, cell"
+        let row = "(?, ?, ?, ?, ?, ?, \(importID), ?, ?, ?, ?)"   // the import id is ours, not user text
         single = try db.makeStatement(sql: "INSERT INTO observations(\(columns)) VALUES \(row)")
         batch = try db.makeStatement(sql: "INSERT INTO observations(\(columns)) VALUES "
             + Array(repeating: row, count: Self.batchSize).joined(separator: ", "))
@@ -79,13 +80,14 @@ final class ObservationWriter {
     /// Queues one observation; `unitIsNew` says the unit was created by this
     /// import; `part` is an interned C string (csv, table, form …).
     func add(_ key: ObservationKey, value: Int64, part: UnsafePointer<CChar>, line: Int,
-             rawText: UnsafeBufferPointer<UInt8>, unitIsNew: Bool) throws {
+             rawText: UnsafeBufferPointer<UInt8>, unitIsNew: Bool, cell: String? = nil) throws {
         try countConflict(key, value: value, unitIsNew: unitIsNew)
         bloom.insert(key.mixedHash)
         pendingKeys.append(key)
         pendingValues.append(value)
         pendingLines.append(Int64(line))
         pendingParts.append(part)
+        pendingCells.append(cell)
         pendingText.append(contentsOf: rawText)
         pendingTextEnds.append(pendingText.count)
         if pendingKeys.count == Self.batchSize { try flush() }
@@ -156,7 +158,16 @@ final class ObservationWriter {
                     sqlite3_bind_text(handle, base + 5, key.basis, -1, nil)
                     sqlite3_bind_int64(handle, base + 6, pendingValues[row])
                     sqlite3_bind_text(handle, base + 7, pendingParts[row], -1, nil)
-                    sqlite3_bind_int64(handle, base + 8, pendingLines[row])
+                    if pendingLines[row] > 0 {
+                        sqlite3_bind_int64(handle, base + 8, pendingLines[row])
+                    } else {
+                        sqlite3_bind_null(handle, base + 8)
+                    }
+                    if let cell = pendingCells[row] {
+                        sqlite3_bind_text(handle, base + 10, cell, -1, transient)
+                    } else {
+                        sqlite3_bind_null(handle, base + 10)
+                    }
                     let start = row == 0 ? 0 : pendingTextEnds[row - 1]
                     let length = pendingTextEnds[row] - start
                     let pointer = UnsafeRawPointer(text.baseAddress.map { $0 + start } ?? UnsafePointer(bitPattern: 1)!)
@@ -171,6 +182,7 @@ final class ObservationWriter {
         pendingValues.removeAll(keepingCapacity: true)
         pendingLines.removeAll(keepingCapacity: true)
         pendingParts.removeAll(keepingCapacity: true)
+        pendingCells.removeAll(keepingCapacity: true)
         pendingText.removeAll(keepingCapacity: true)
         pendingTextEnds.removeAll(keepingCapacity: true)
     }

@@ -14,13 +14,16 @@ public struct DocumentInspection {
             + "\(reading.figures.count) figures, \(reading.unread.count) lines not understood"
         var figures = ResultTable(columns: ["part", "metric", "year", "basis", "value", "location", "text"])
         let order = ["table": 0, "form": 1, "sheet": 2, "project": 3, "narrative": 4]
-        for figure in reading.figures.sorted(by: { (order[$0.part] ?? 9, $0.line) < (order[$1.part] ?? 9, $1.line) }) {
+        let sorted = reading.figures.enumerated().sorted {
+            (order[$0.element.part] ?? 9, $0.element.line, $0.offset) < (order[$1.element.part] ?? 9, $1.element.line, $1.offset)
+        }.map(\.element)
+        for figure in sorted {
             figures.append([.text(figure.part), .text(figure.metric), .label(figure.year), .text(figure.basis.rawValue),
-                            .number(figure.value), .text("line \(figure.line)"), .text(figure.text)])
+                            .number(figure.value), .text(figure.location), .text(figure.text)])
         }
         var unread = ResultTable(columns: ["location", "text", "why"])
         for line in reading.unread {
-            unread.append([.text("line \(line.line)"), .text(line.text), .text(line.reason)])
+            unread.append([.text(line.location), .text(line.text), .text(line.reason)])
         }
         return DocumentInspection(heading: heading, figures: figures, unread: unread)
     }

@@ -78,7 +78,7 @@ struct NarrativeReader {
     /// Figures and unread numbers of the narrative lines (each: text, line).
     func read(_ lines: [TextCell], into reading: inout DocumentReading) {
         for sentence in sentences(lines) {
-            readSentence(sentence.text, line: sentence.line, into: &reading)
+            readSentence(sentence.text, line: sentence.line, cell: sentence.cell, into: &reading)
         }
     }
 
@@ -95,7 +95,7 @@ struct NarrativeReader {
                 open.text += text
                 current = open
             } else {
-                current = TextCell(text: text, line: line.line)
+                current = TextCell(text: text, line: line.line, cell: line.cell)
             }
             // A line ends its sentence at final punctuation, or when it has no
             // comma at all (a heading such as "二、一般公共预算支出情况").
@@ -109,10 +109,10 @@ struct NarrativeReader {
     }
 
     private func split(_ cell: TextCell) -> [TextCell] {
-        cell.text.split(separator: "。").map { TextCell(text: String($0), line: cell.line) }
+        cell.text.split(separator: "。").map { TextCell(text: String($0), line: cell.line, cell: cell.cell) }
     }
 
-    func readSentence(_ raw: String, line: Int, into reading: inout DocumentReading) {
+    func readSentence(_ raw: String, line: Int, cell: String? = nil, into reading: inout DocumentReading) {
         // "全县…" is about the county; "较全县平均增速" only compares with it.
         let aboutArea = Self.areaWords.contains { word in
             raw.ranges(of: word).contains { range in
@@ -121,7 +121,7 @@ struct NarrativeReader {
         }
         if aboutArea {
             if raw.range(of: #"\d"#, options: .regularExpression) != nil {
-                reading.unread.append(UnreadLine(line: line, text: raw, reason: "a sentence about the whole county (全县 …): not the unit's figures"))
+                reading.unread.append(UnreadLine(line: line, text: raw, reason: "a sentence about the whole county (全县 …): not the unit's figures", cell: cell))
             }
             return
         }
@@ -181,13 +181,13 @@ struct NarrativeReader {
                     guard !change else { continue }
                     if unit == "亿元" {
                         // A unit's own figures are in 万元; 亿元 in prose is a county's total.
-                        reading.unread.append(UnreadLine(line: line, text: raw, reason: "\(number)亿元: an amount in 亿元 is not a unit's own figure"))
+                        reading.unread.append(UnreadLine(line: line, text: raw, reason: "\(number)亿元: an amount in 亿元 is not a unit's own figure", cell: cell))
                         continue
                     }
                     guard let metric = armed, clean, !consumed else {
                         if known {
                             reading.unread.append(UnreadLine(line: line, text: raw,
-                                                             reason: "\(number)\(unit): no catalogue name right before it"))
+                                                             reason: "\(number)\(unit): no catalogue name right before it", cell: cell))
                         }
                         continue
                     }
@@ -206,9 +206,9 @@ struct NarrativeReader {
                     switch FigureText.read(number + unit, unit: metric.unit) {
                     case let .value(value):
                         reading.figures.append(DocumentFigure(metric: metric.code, year: year, basis: basis, value: value,
-                                                              part: "narrative", line: line, text: raw))
+                                                              part: "narrative", line: line, text: raw, cell: cell))
                     case let .invalid(message):
-                        reading.unread.append(UnreadLine(line: line, text: raw, reason: "\(metric.code): \(message)"))
+                        reading.unread.append(UnreadLine(line: line, text: raw, reason: "\(metric.code): \(message)", cell: cell))
                     case .missing:
                         break
                     }

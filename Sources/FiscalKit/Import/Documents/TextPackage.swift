@@ -6,9 +6,13 @@ public struct DocumentFigure: Equatable, Sendable {
     public var year: Int
     public var basis: Basis
     public var value: ExactValue
-    public var part: String            // table, form, sheet
-    public var line: Int
+    public var part: String            // table, form, sheet, narrative
+    public var line: Int               // in a text file; 0 in Word/Excel files
     public var text: String            // the cell or sentence it was read from
+    public var cell: String? = nil     // "table 1 row 3 cell 2", "基础数据表!C5"
+
+    /// Where it was read: the cell, or the line.
+    public var location: String { cell ?? "line \(line)" }
 }
 
 /// A line that looks like it holds a figure but was not stored, and why.
@@ -16,6 +20,9 @@ public struct UnreadLine: Equatable, Sendable {
     public var line: Int
     public var text: String
     public var reason: String
+    public var cell: String? = nil
+
+    public var location: String { cell ?? "line \(line)" }
 }
 
 /// What a package says: its unit and year (when it names them), its figures,
@@ -27,10 +34,12 @@ public struct DocumentReading: Sendable {
     public var unread: [UnreadLine] = []
 }
 
-/// A cell of a text copy of a Word table: its text and its line.
+/// A cell of a package: its text and where it is (a line of a text copy, or
+/// a Word table cell / Excel cell).
 struct TextCell {
     var text: String
     var line: Int
+    var cell: String? = nil
 }
 
 /// Reads a self-evaluation package copied out of Word as text: the basic
@@ -77,8 +86,12 @@ public enum TextPackage {
     }
 
     public static func read(_ text: String, catalog: MetricCatalog) -> DocumentReading {
+        read(rows: rows(text), catalog: catalog)
+    }
+
+    /// Reads rows of cells, whatever file they came from (text, Word, Excel).
+    static func read(rows: [[TextCell]], catalog: MetricCatalog) -> DocumentReading {
         var reading = DocumentReading()
-        let rows = rows(text)
         reading.year = documentYear(rows)
         reading.unitName = unitName(rows)
 
@@ -185,7 +198,7 @@ public enum TextPackage {
                 let parsed = headings.map { moneyColumn($0.text, documentYear: year) }
                 if parsed.contains(where: { $0 == nil }) || parsed.isEmpty {
                     reading.unread.append(UnreadLine(line: row[0].line, text: row.map(\.text).joined(separator: " | "),
-                                                     reason: "the columns' years and bases are not recognized"))
+                                                     reason: "the columns' years and bases are not recognized", cell: row[0].cell))
                     columns = nil
                 } else {
                     columns = parsed.map { $0! }
@@ -220,13 +233,13 @@ public enum TextPackage {
             let hasFigures = row.dropFirst().contains { looksLikeFigure($0.text) }
             guard leftover.isEmpty else {
                 reading.unread.append(UnreadLine(line: row[0].line, text: rowText(row),
-                                                 reason: "more values than the header has columns"))
+                                                 reason: "more values than the header has columns", cell: row[0].cell))
                 continue
             }
             guard let metric = catalog.metric(named: label) else {
                 if hasFigures {
                     reading.unread.append(UnreadLine(line: row[0].line, text: rowText(row),
-                                                     reason: "'\(row[0].text)' is not a catalogue metric"))
+                                                     reason: "'\(row[0].text)' is not a catalogue metric", cell: row[0].cell))
                 }
                 continue
             }
@@ -234,11 +247,11 @@ public enum TextPackage {
                 switch FigureText.read(cell.text, unit: metric.unit) {
                 case .missing: continue
                 case let .invalid(message):
-                    reading.unread.append(UnreadLine(line: cell.line, text: cell.text, reason: message))
+                    reading.unread.append(UnreadLine(line: cell.line, text: cell.text, reason: message, cell: cell.cell))
                 case let .value(value):
                     reading.figures.append(DocumentFigure(metric: metric.code, year: columns[index].year,
                                                           basis: columns[index].basis, value: value, part: "table",
-                                                          line: cell.line, text: "\(rowLabel(row[0].text))：\(cell.text)"))
+                                                          line: cell.line, text: "\(rowLabel(row[0].text))：\(cell.text)", cell: cell.cell))
                 }
             }
         }
@@ -256,17 +269,17 @@ public enum TextPackage {
             guard let metric = named, metric.unit == "人" || metric.isIndicator, let headingYear else {
                 if looksLikeFigure(cell.text) {
                     reading.unread.append(UnreadLine(line: cell.line, text: "\(heading.text)：\(cell.text)",
-                                                     reason: "'\(heading.text)' is not a catalogue metric"))
+                                                     reason: "'\(heading.text)' is not a catalogue metric", cell: cell.cell))
                 }
                 continue
             }
             switch FigureText.read(cell.text, unit: metric.unit) {
             case .missing: continue
-            case let .invalid(message): reading.unread.append(UnreadLine(line: cell.line, text: cell.text, reason: message))
+            case let .invalid(message): reading.unread.append(UnreadLine(line: cell.line, text: cell.text, reason: message, cell: cell.cell))
             case let .value(value):
                 reading.figures.append(DocumentFigure(metric: metric.code, year: headingYear,
                                                       basis: metric.isIndicator ? .reported : .final, value: value,
-                                                      part: "table", line: cell.line, text: "\(heading.text)：\(cell.text)"))
+                                                      part: "table", line: cell.line, text: "\(heading.text)：\(cell.text)", cell: cell.cell))
             }
         }
     }
@@ -304,14 +317,16 @@ public enum TextPackage {
                        case let .value(value) = FigureText.read(cell.text, unit: "%") {
                         reading.figures.append(DocumentFigure(metric: "budget_execution_rate", year: year, basis: .reported,
                                                               value: value, part: part, line: cell.line,
-                                                              text: "\(row[labelIndex].text) \(header[index].text)：\(cell.text)"))
+                                                              text: "\(row[labelIndex].text) \(header[index].text)：\(cell.text)",
+                                                              cell: cell.cell))
                         continue
                     }
                     guard ["年初预算数", "全年预算数", "全年执行数"].contains(heading), let basis = Basis(word: heading) else { continue }
                     if case let .value(value) = FigureText.read(cell.text, unit: metric.unit) {
                         reading.figures.append(DocumentFigure(metric: metric.code, year: year, basis: basis, value: value,
                                                               part: part, line: cell.line,
-                                                              text: "\(row[labelIndex].text) \(header[index].text)：\(cell.text)"))
+                                                              text: "\(row[labelIndex].text) \(header[index].text)：\(cell.text)",
+                                                              cell: cell.cell))
                     }
                 }
                 continue
@@ -334,12 +349,12 @@ public enum TextPackage {
         let cleaned = metricLabel(label)
         guard let code = special[cleaned] ?? catalog.metric(named: cleaned)?.code,
               let metric = catalog.metric(code: code), metric.unit == "万元" else {
-            reading.unread.append(UnreadLine(line: cell.line, text: cell.text, reason: "'\(label)' is not a catalogue metric"))
+            reading.unread.append(UnreadLine(line: cell.line, text: cell.text, reason: "'\(label)' is not a catalogue metric", cell: cell.cell))
             return
         }
         if case let .value(value) = FigureText.read(number, unit: metric.unit) {
             reading.figures.append(DocumentFigure(metric: code, year: year, basis: .final, value: value, part: part,
-                                                  line: cell.line, text: cell.text))
+                                                  line: cell.line, text: cell.text, cell: cell.cell))
         }
     }
 
@@ -352,7 +367,7 @@ public enum TextPackage {
             let numbers = row.dropFirst().filter { PlainDecimal(TextNormalization.trim($0.text)) != nil }
             guard numbers.count >= 2, let last = numbers.last, let value = ExactValue(parsing: TextNormalization.trim(last.text)) else { continue }
             reading.figures.append(DocumentFigure(metric: "self_score", year: year, basis: .final, value: value,
-                                                  part: part, line: last.line, text: "\(row[0].text)：\(last.text)"))
+                                                  part: part, line: last.line, text: "\(row[0].text)：\(last.text)", cell: last.cell))
         }
     }
 }

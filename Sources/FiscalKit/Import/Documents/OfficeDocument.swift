@@ -1,0 +1,370 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import ZIPFoundation
+
+/// Word (.docx) and Excel (.xlsx) packages, read as the rows of cells the
+/// text reader understands: a Word table row is a row, a paragraph a row of
+/// one cell, an Excel row a row with every column in place.
+///
+/// Both formats are ZIP archives of XML, so what comes from a user's file is
+/// treated as hostile: at most ``maxEntries`` entries, ``maxEntryBytes`` per
+/// entry and ``maxTotalBytes`` in all, counted as bytes are inflated (a zip
+/// bomb's header can lie); entry paths that are absolute or climb out with
+/// `..` are refused; XML that declares a DTD is refused, and external entities
+/// are never resolved.
+enum OfficeDocument {
+    static let maxEntries = 2_000
+    static let maxEntryBytes = 64 << 20
+    static let maxTotalBytes = 256 << 20
+
+    enum Kind: String { case docx, xlsx }
+
+    /// Which Office format a ZIP archive holds.
+    static func kind(path: String) throws -> Kind {
+        let archive = try open(path)
+        if archive["word/document.xml"] != nil { return .docx }
+        if archive["xl/workbook.xml"] != nil { return .xlsx }
+        throw FiscalError.file(path, "a ZIP archive that is neither a Word (.docx) nor an Excel (.xlsx) file")
+    }
+
+    static func open(_ path: String) throws -> Archive {
+        let archive: Archive
+        do {
+            archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read)
+        } catch {
+            throw FiscalError.file(path, "a damaged ZIP/Office file (\(error)); open and save it again as .docx/.xlsx")
+        }
+        var count = 0
+        var declared: UInt64 = 0
+        for entry in archive {
+            count += 1
+            if count > maxEntries { throw FiscalError.file(path, "more than \(maxEntries) entries in the archive; refused") }
+            let name = entry.path
+            if name.hasPrefix("/") || name.hasPrefix("\\") || name.split(whereSeparator: { $0 == "/" || $0 == "\\" }).contains("..") {
+                throw FiscalError.file(path, "the archive entry '\(name)' points outside the archive; refused")
+            }
+            declared += entry.uncompressedSize
+            if entry.uncompressedSize > UInt64(maxEntryBytes) || declared > UInt64(maxTotalBytes) {
+                throw FiscalError.file(path, "the archive inflates to more than the \(maxEntryBytes >> 20) MiB per entry / \(maxTotalBytes >> 20) MiB in all this tool reads (a zip bomb?); refused")
+            }
+        }
+        return archive
+    }
+
+    /// One entry's bytes, with the size cap enforced while inflating.
+    static func data(_ name: String, in archive: Archive, path: String) throws -> Data? {
+        guard let entry = archive[name] else { return nil }
+        var data = Data()
+        do {
+            _ = try archive.extract(entry, skipCRC32: false) { chunk in
+                data.append(chunk)
+                if data.count > maxEntryBytes { throw FiscalError.file(path, "'\(name)' inflates past \(maxEntryBytes >> 20) MiB (a zip bomb?); refused") }
+            }
+        } catch let error as FiscalError {
+            throw error
+        } catch {
+            throw FiscalError.file(path, "'\(name)' cannot be read (\(error)); the file is damaged — save it again")
+        }
+        let head = String(decoding: data.prefix(4096), as: UTF8.self).uppercased()
+        if head.contains("<!DOCTYPE") || head.contains("<!ENTITY") {
+            throw FiscalError.file(path, "'\(name)' declares a DTD or entities; refused (external entities are never resolved)")
+        }
+        return data
+    }
+
+    static func parse(_ data: Data, name: String, path: String, with delegate: XMLParserDelegate) throws {
+        let parser = XMLParser(data: data)
+        parser.shouldResolveExternalEntities = false
+        parser.delegate = delegate
+        if !parser.parse() {
+            throw FiscalError.file(path, "'\(name)' is not well-formed XML (\(parser.parserError.map { "\($0)" } ?? "unknown error")); save the file again")
+        }
+    }
+
+    // MARK: - Word
+
+    static func docxRows(path: String) throws -> [[TextCell]] {
+        let archive = try open(path)
+        guard let data = try data("word/document.xml", in: archive, path: path) else {
+            throw FiscalError.file(path, "no word/document.xml: not a Word document")
+        }
+        let reader = WordBodyReader()
+        try parse(data, name: "word/document.xml", path: path, with: reader)
+        return reader.rows
+    }
+
+    /// Tables (w:tbl/w:tr/w:tc, with w:gridSpan) and paragraphs (w:p/w:t) of a Word body.
+    final class WordBodyReader: NSObject, XMLParserDelegate {
+        var rows: [[TextCell]] = []
+        private var tableDepth = 0
+        private var tableIndex = 0
+        private var rowIndex = 0
+        private var paragraphIndex = 0
+        private var row: [TextCell] = []
+        private var cellText = ""
+        private var paragraphText = ""
+        private var inText = false
+        private var span = 1
+
+        func parser(_ parser: XMLParser, didStartElement element: String, namespaceURI: String?,
+                    qualifiedName: String?, attributes: [String: String] = [:]) {
+            switch element {
+            case "w:tbl":
+                tableDepth += 1
+                if tableDepth == 1 { tableIndex += 1; rowIndex = 0 }
+            case "w:tr" where tableDepth == 1:
+                rowIndex += 1
+                row = []
+            case "w:tc" where tableDepth == 1:
+                cellText = ""
+                span = 1
+            case "w:gridSpan":
+                span = Int(attributes["w:val"] ?? "1") ?? 1
+            case "w:p":
+                paragraphText = ""
+            case "w:t":
+                inText = true
+            case "w:tab":
+                paragraphText += " "
+            default:
+                break
+            }
+        }
+
+        func parser(_ parser: XMLParser, foundCharacters string: String) {
+            if inText { paragraphText += string }
+        }
+
+        func parser(_ parser: XMLParser, didEndElement element: String, namespaceURI: String?, qualifiedName: String?) {
+            switch element {
+            case "w:t":
+                inText = false
+            case "w:p":
+                if tableDepth > 0 {
+                    cellText += paragraphText              // a cell broken into paragraphs is one cell
+                } else {
+                    paragraphIndex += 1
+                    let text = TextNormalization.trim(paragraphText)
+                    if !text.isEmpty { rows.append([TextCell(text: text, line: 0, cell: "paragraph \(paragraphIndex)")]) }
+                }
+            case "w:tc" where tableDepth == 1:
+                let location = "table \(tableIndex) row \(rowIndex) cell \(row.count + 1)"
+                row.append(TextCell(text: TextNormalization.trim(cellText), line: 0, cell: location))
+                for _ in 1..<max(span, 1) {                  // a merged cell keeps the columns after it in place
+                    row.append(TextCell(text: "", line: 0, cell: "table \(tableIndex) row \(rowIndex) cell \(row.count + 1)"))
+                }
+            case "w:tr" where tableDepth == 1:
+                if row.contains(where: { !$0.text.isEmpty }) || !row.isEmpty { rows.append(row) }
+            case "w:tbl":
+                tableDepth -= 1
+            default:
+                break
+            }
+        }
+    }
+
+    // MARK: - Excel
+
+    static func xlsxRows(path: String) throws -> [[TextCell]] {
+        let archive = try open(path)
+        var shared: [String] = []
+        if let data = try data("xl/sharedStrings.xml", in: archive, path: path) {
+            let reader = SharedStringsReader()
+            try parse(data, name: "xl/sharedStrings.xml", path: path, with: reader)
+            shared = reader.strings
+        }
+        guard let workbook = try data("xl/workbook.xml", in: archive, path: path) else {
+            throw FiscalError.file(path, "no xl/workbook.xml: not an Excel workbook")
+        }
+        let sheets = SheetListReader()
+        try parse(workbook, name: "xl/workbook.xml", path: path, with: sheets)
+        let styles = StyleReader()
+        if let data = try data("xl/styles.xml", in: archive, path: path) {
+            try parse(data, name: "xl/styles.xml", path: path, with: styles)
+        }
+        let relations = RelationshipReader()
+        if let data = try data("xl/_rels/workbook.xml.rels", in: archive, path: path) {
+            try parse(data, name: "xl/_rels/workbook.xml.rels", path: path, with: relations)
+        }
+        var rows: [[TextCell]] = []
+        for (index, sheet) in sheets.sheets.enumerated() {
+            var target = relations.targets[sheet.relation] ?? "worksheets/sheet\(index + 1).xml"
+            if target.hasPrefix("/") { target.removeFirst() } else { target = "xl/" + target }
+            guard let data = try data(target, in: archive, path: path) else { continue }
+            let reader = SheetReader(sheetName: sheet.name, shared: shared, percentStyles: styles.percentStyles)
+            try parse(data, name: target, path: path, with: reader)
+            let sheetRows = reader.denseRows()
+            // The sheet name is the title when no cell says which part this is.
+            let titled = sheetRows.contains { $0.contains { $0.text.contains("基础数据表") || $0.text.contains("自评表") } }
+            if !titled { rows.append([TextCell(text: sheet.name, line: 0, cell: "\(sheet.name)!")]) }
+            rows += sheetRows
+        }
+        return rows
+    }
+
+    /// Which cell styles show a number as a percentage: Excel keeps 97.62% as 0.9762.
+    final class StyleReader: NSObject, XMLParserDelegate {
+        private var customFormats: [Int: String] = [:]
+        private var formatOfStyle: [Int] = []
+        private var inCellFormats = false
+
+        var percentStyles: Set<Int> {
+            Set(formatOfStyle.enumerated().filter { _, format in
+                format == 9 || format == 10 || (customFormats[format]?.contains("%") ?? false)
+            }.map(\.offset))
+        }
+
+        func parser(_ parser: XMLParser, didStartElement element: String, namespaceURI: String?, qualifiedName: String?,
+                    attributes: [String: String] = [:]) {
+            switch element {
+            case "numFmt":
+                if let id = attributes["numFmtId"].flatMap(Int.init) { customFormats[id] = attributes["formatCode"] ?? "" }
+            case "cellXfs":
+                inCellFormats = true
+            case "xf" where inCellFormats:
+                formatOfStyle.append(attributes["numFmtId"].flatMap(Int.init) ?? 0)
+            default:
+                break
+            }
+        }
+
+        func parser(_ parser: XMLParser, didEndElement element: String, namespaceURI: String?, qualifiedName: String?) {
+            if element == "cellXfs" { inCellFormats = false }
+        }
+    }
+
+    final class SharedStringsReader: NSObject, XMLParserDelegate {
+        var strings: [String] = []
+        private var current = ""
+        private var inText = false
+        func parser(_ parser: XMLParser, didStartElement element: String, namespaceURI: String?, qualifiedName: String?,
+                    attributes: [String: String] = [:]) {
+            if element == "si" { current = "" }
+            if element == "t" { inText = true }
+        }
+        func parser(_ parser: XMLParser, foundCharacters string: String) { if inText { current += string } }
+        func parser(_ parser: XMLParser, didEndElement element: String, namespaceURI: String?, qualifiedName: String?) {
+            if element == "t" { inText = false }
+            if element == "si" { strings.append(current) }
+        }
+    }
+
+    final class SheetListReader: NSObject, XMLParserDelegate {
+        var sheets: [(name: String, relation: String)] = []
+        func parser(_ parser: XMLParser, didStartElement element: String, namespaceURI: String?, qualifiedName: String?,
+                    attributes: [String: String] = [:]) {
+            if element == "sheet" { sheets.append((attributes["name"] ?? "Sheet\(sheets.count + 1)", attributes["r:id"] ?? "")) }
+        }
+    }
+
+    final class RelationshipReader: NSObject, XMLParserDelegate {
+        var targets: [String: String] = [:]
+        func parser(_ parser: XMLParser, didStartElement element: String, namespaceURI: String?, qualifiedName: String?,
+                    attributes: [String: String] = [:]) {
+            if element == "Relationship", let id = attributes["Id"], let target = attributes["Target"] { targets[id] = target }
+        }
+    }
+
+    /// Cells of one worksheet by reference (B3), then rows with every column
+    /// in place: Excel leaves empty cells out, and the table reader counts columns.
+    final class SheetReader: NSObject, XMLParserDelegate {
+        let sheetName: String
+        let shared: [String]
+        let percentStyles: Set<Int>
+        private var cells: [Int: [Int: String]] = [:]
+        private var reference = ""
+        private var type = ""
+        private var style = 0
+        private var value = ""
+        private var inValue = false
+
+        init(sheetName: String, shared: [String], percentStyles: Set<Int>) {
+            self.sheetName = sheetName
+            self.shared = shared
+            self.percentStyles = percentStyles
+        }
+
+        func parser(_ parser: XMLParser, didStartElement element: String, namespaceURI: String?, qualifiedName: String?,
+                    attributes: [String: String] = [:]) {
+            switch element {
+            case "c":
+                reference = attributes["r"] ?? ""
+                type = attributes["t"] ?? ""
+                style = attributes["s"].flatMap(Int.init) ?? 0
+                value = ""
+            case "v", "t":
+                inValue = true
+            default:
+                break
+            }
+        }
+
+        func parser(_ parser: XMLParser, foundCharacters string: String) { if inValue { value += string } }
+
+        func parser(_ parser: XMLParser, didEndElement element: String, namespaceURI: String?, qualifiedName: String?) {
+            switch element {
+            case "v", "t":
+                inValue = false
+            case "c":
+                guard let (column, row) = Self.position(reference) else { return }
+                var text = value
+                if type == "s", let index = Int(value), index < shared.count { text = shared[index] }
+                if type.isEmpty || type == "n" {
+                    text = Self.decimalText(value)
+                    if percentStyles.contains(style), let fraction = PlainDecimal(text), let e6 = fraction.scaled(by: 2) {
+                        text = ExactValue(e6: e6).description + "%"      // exact: a shift of the decimal point
+                    }
+                }
+                cells[row, default: [:]][column] = text
+            default:
+                break
+            }
+        }
+
+        /// "B3" → (1, 3).
+        static func position(_ reference: String) -> (Int, Int)? {
+            var column = 0
+            var digits = ""
+            for character in reference {
+                if let ascii = character.asciiValue, (65...90).contains(ascii) {
+                    column = column * 26 + Int(ascii - 64)
+                } else {
+                    digits.append(character)
+                }
+            }
+            guard column > 0, let row = Int(digits) else { return nil }
+            return (column - 1, row)
+        }
+
+        static func columnName(_ index: Int) -> String {
+            var index = index + 1
+            var name = ""
+            while index > 0 {
+                let remainder = (index - 1) % 26
+                name = String(UnicodeScalar(UInt8(65 + remainder))) + name
+                index = (index - 1) / 26
+            }
+            return name
+        }
+
+        /// Excel stores numbers as binary doubles ("27.260000000000002"): the
+        /// figures have at most six decimals, so round to six and drop zeros.
+        static func decimalText(_ stored: String) -> String {
+            guard let dot = stored.firstIndex(of: "."), stored.distance(from: dot, to: stored.endIndex) > 7,
+                  !stored.contains("E"), !stored.contains("e"), let double = Double(stored) else { return stored }
+            return ExactValue(e6: Int64((double * 1_000_000).rounded())).description
+        }
+
+        func denseRows() -> [[TextCell]] {
+            guard let lastColumn = cells.values.flatMap(\.keys).max() else { return [] }
+            return cells.keys.sorted().map { row in
+                (0...lastColumn).map { column in
+                    TextCell(text: TextNormalization.trim(cells[row]?[column] ?? ""), line: 0,
+                             cell: "\(sheetName)!\(Self.columnName(column))\(row)")
+                }
+            }
+        }
+    }
+}
