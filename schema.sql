@@ -92,6 +92,39 @@ CREATE INDEX observations_key ON observations(unit_id, year, quarter, metric_id,
 -- No index on import_id: nothing reads by it on a hot path, and each index
 -- costs every inserted row (BENCHMARKS.md).
 
+-- The indicator rows of a package's scoring sheet (评分表), kept for scoring:
+-- points in millionths, like values.
+CREATE TABLE scoring_items (
+    id              INTEGER PRIMARY KEY,
+    import_id       INTEGER NOT NULL REFERENCES imports(id) ON DELETE CASCADE,
+    unit_id         INTEGER NOT NULL REFERENCES units(id),
+    year            INTEGER NOT NULL,
+    level1          TEXT,                      -- 一级指标, e.g. 投入
+    level2          TEXT,                      -- 二级指标, e.g. 预算配置
+    indicator       TEXT NOT NULL,             -- 三级指标, e.g. 人员控制率
+    max_points_e6   INTEGER,                   -- 分值
+    self_points_e6  INTEGER,                   -- 自评分 (NULL when the unit left it empty)
+    rule            TEXT,                      -- 评分标准, as written
+    location        TEXT NOT NULL
+);
+CREATE INDEX scoring_items_unit_year ON scoring_items(unit_id, year);
+
+-- Project forms (项目支出绩效自评表): one row per project of a package.
+CREATE TABLE projects (
+    id                  INTEGER PRIMARY KEY,
+    import_id           INTEGER NOT NULL REFERENCES imports(id) ON DELETE CASCADE,
+    unit_id             INTEGER NOT NULL REFERENCES units(id),
+    year                INTEGER NOT NULL,
+    name                TEXT NOT NULL,          -- 项目支出名称
+    initial_e6          INTEGER,                -- 年度资金总额 年初预算数, 万元
+    budget_e6           INTEGER,                -- 全年预算数
+    final_e6            INTEGER,                -- 全年执行数
+    execution_rate_e6   INTEGER,                -- 执行率 as the form states it, %
+    self_score_e6       INTEGER,                -- 总分 自评得分
+    location            TEXT NOT NULL
+);
+CREATE INDEX projects_unit_year ON projects(unit_id, year);
+
 -- Precedence of the parts of a package when they state the same key.
 CREATE TABLE part_precedence (
     part        TEXT PRIMARY KEY,

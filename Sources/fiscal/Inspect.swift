@@ -19,6 +19,14 @@ struct Inspect: ParsableCommand {
             let report = try DocumentInspection.inspect(path: file, catalog: try store.catalog())
             print(report.heading)
             print(report.figures.rendered(as: output.format), terminator: "")
+            if !report.scoringItems.rows.isEmpty {
+                print("\nScoring sheet (\(report.scoringItems.rows.count) rows):")
+                print(report.scoringItems.rendered(as: output.format), terminator: "")
+            }
+            if !report.projects.rows.isEmpty {
+                print("\nProject forms:")
+                print(report.projects.rendered(as: output.format), terminator: "")
+            }
             if !report.unread.rows.isEmpty {
                 print("\nNot understood (\(report.unread.rows.count)):")
                 print(report.unread.rendered(as: output.format), terminator: "")

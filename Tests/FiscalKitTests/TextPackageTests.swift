@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 @testable import FiscalKit
 
@@ -64,6 +65,15 @@ struct TextPackageTests {
             [.number(ExactValue(e6: 902_920_000)), .text(""), .text("narrative")],
             [.number(ExactValue(e6: 902_920_000)), .text(""), .text("narrative")],
         ])
+        // The project form, kept per project.
+        let project = try database.queue.read { db in
+            try Row.fetchOne(db, sql: "SELECT name, initial_e6, budget_e6, final_e6, execution_rate_e6, self_score_e6 FROM projects")
+        }
+        let name: String? = project?["name"]
+        #expect(name == "网络运行经费")
+        let funds: [Int64?] = [project?["initial_e6"], project?["budget_e6"], project?["final_e6"],
+                               project?["execution_rate_e6"], project?["self_score_e6"]]
+        #expect(funds == [nil, 180_000_000, 50_500_000, 28_000_000, 96_000_000])
         // County-wide totals in the bureau's report are not the bureau's figures.
         #expect(facts["\(unit)|2024|0|nontax_revenue|final"] == nil)
         #expect(facts["\(unit)|2024|0|general_budget_expenditure|final"] == nil)
@@ -136,6 +146,19 @@ struct TextPackageTests {
         let unread = inspection.unread.rows.map { "\($0[1])" }
         #expect(unread.contains { $0.contains("“七项”经费控制率-6.59%") })
         #expect(unread.contains { $0.contains("编外人员控制率3.05%") })
+
+        // The scoring sheet's indicator rows, kept for the scoring work.
+        let items = try database.queue.read { db in
+            try Row.fetchAll(db, sql: "SELECT level1, level2, indicator, max_points_e6, self_points_e6 FROM scoring_items ORDER BY id")
+        }
+        #expect(items.count == 28)
+        #expect(items.map { $0["max_points_e6"] as Int64 }.reduce(0, +) == 100_000_000)   // the sheet's 100 points
+        #expect(items.map { $0["self_points_e6"] as Int64 }.reduce(0, +) == 92_000_000)   // 98 less the two unread rows of 3
+        let third: [String] = [items[2]["level1"], items[2]["level2"], items[2]["indicator"]]
+        #expect(third == ["投入", "预算配置", "人员控制率"])
+        let safety = items.first { ($0["indicator"] as String) == "资产管理安全性" }
+        let safetyPoints: [Int64?] = [safety?["max_points_e6"], safety?["self_points_e6"]]
+        #expect(safetyPoints == [2_000_000, 1_500_000])
     }
 
     @Test("a package in the tab layout with a cell broken across lines; unread rows listed")

@@ -111,7 +111,7 @@ public struct Importer {
     func importDocument(path: String, fingerprint: FileFingerprint, unit: String?, year: Int?) throws -> ImportSummary {
         let catalog = try database.catalog()
         var reading = try Self.readDocument(path: path, fingerprint: fingerprint, catalog: catalog)
-        guard !reading.figures.isEmpty else {
+        guard !reading.figures.isEmpty || !reading.scoringItems.isEmpty || !reading.projects.isEmpty else {
             throw FiscalError.file(path, "not a tidy CSV (its header should name unit, year, metric, value), and no figures of a package were found in it")
         }
         guard let unitName = unit ?? reading.unitName else {
@@ -160,6 +160,22 @@ public struct Importer {
                 }
                 try writer.finish()
                 withExtendedLifetime(cStrings) {}   // bound without a copy: keep them to here
+                for item in reading.scoringItems {
+                    try db.execute(sql: """
+                        INSERT INTO scoring_items(import_id, unit_id, year, level1, level2, indicator, max_points_e6,
+                                                  self_points_e6, rule, location)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """, arguments: [importID, unitID, documentYear, item.level1, item.level2, item.indicator,
+                                         item.maxPoints?.e6, item.selfPoints?.e6, item.rule, item.location])
+                }
+                for project in reading.projects {
+                    try db.execute(sql: """
+                        INSERT INTO projects(import_id, unit_id, year, name, initial_e6, budget_e6, final_e6,
+                                             execution_rate_e6, self_score_e6, location)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """, arguments: [importID, unitID, documentYear, project.name, project.initial?.e6, project.budget?.e6,
+                                         project.final?.e6, project.executionRate?.e6, project.selfScore?.e6, project.location])
+                }
                 let result = ImportSummary(path: path, outcome: .imported(importID: importID), format: format,
                                            encoding: fingerprint.encoding.rawValue, rows: reading.figures.count + reading.unread.count,
                                            figures: writer.figures, missing: 0, conflicts: writer.conflictsCreated,

@@ -3,6 +3,8 @@
 public struct DocumentInspection {
     public var heading: String
     public var figures: ResultTable
+    public var scoringItems: ResultTable
+    public var projects: ResultTable
     public var unread: ResultTable
 
     public static func inspect(path: String, catalog: MetricCatalog) throws -> DocumentInspection {
@@ -11,7 +13,8 @@ public struct DocumentInspection {
         let reading = try Importer.readDocument(path: path, fingerprint: fingerprint, catalog: catalog)
         let heading = "\(path): unit \(reading.unitName ?? "not stated (give --unit when importing)"), "
             + "year \(reading.year.map(String.init) ?? "not stated (give --year when importing)"), "
-            + "\(reading.figures.count) figures, \(reading.unread.count) lines not understood"
+            + "\(reading.figures.count) figures, \(reading.scoringItems.count) scoring-sheet rows, "
+            + "\(reading.projects.count) project forms, \(reading.unread.count) lines not understood"
         var figures = ResultTable(columns: ["part", "metric", "year", "basis", "value", "location", "text"])
         let order = ["table": 0, "form": 1, "sheet": 2, "project": 3, "narrative": 4]
         let sorted = reading.figures.enumerated().sorted {
@@ -21,10 +24,22 @@ public struct DocumentInspection {
             figures.append([.text(figure.part), .text(figure.metric), .label(figure.year), .text(figure.basis.rawValue),
                             .number(figure.value), .text(figure.location), .text(figure.text)])
         }
+        var scoring = ResultTable(columns: ["一级", "二级", "indicator", "points", "self", "location"])
+        for item in reading.scoringItems {
+            scoring.append([StoreQueries.optional(item.level1), StoreQueries.optional(item.level2), .text(item.indicator),
+                            item.maxPoints.map { .number($0) } ?? .missing, item.selfPoints.map { .number($0) } ?? .missing,
+                            .text(item.location)])
+        }
+        var projects = ResultTable(columns: ["project", "initial", "budget", "final", "execution_rate", "self_score", "location"])
+        for project in reading.projects {
+            let cells: [ResultTable.Cell] = [project.initial, project.budget, project.final, project.executionRate, project.selfScore]
+                .map { $0.map { .number($0) } ?? .missing }
+            projects.append([.text(project.name)] + cells + [.text(project.location)])
+        }
         var unread = ResultTable(columns: ["location", "text", "why"])
         for line in reading.unread {
             unread.append([.text(line.location), .text(line.text), .text(line.reason)])
         }
-        return DocumentInspection(heading: heading, figures: figures, unread: unread)
+        return DocumentInspection(heading: heading, figures: figures, scoringItems: scoring, projects: projects, unread: unread)
     }
 }

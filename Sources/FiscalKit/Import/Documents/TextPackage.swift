@@ -25,12 +25,37 @@ public struct UnreadLine: Equatable, Sendable {
     public var location: String { cell ?? "line \(line)" }
 }
 
+/// One indicator row of a scoring sheet.
+public struct ScoringItem: Equatable, Sendable {
+    public var level1: String?
+    public var level2: String?
+    public var indicator: String
+    public var maxPoints: ExactValue?
+    public var selfPoints: ExactValue?
+    public var rule: String
+    public var location: String
+}
+
+/// A project form: the project and its funds.
+public struct ProjectForm: Equatable, Sendable {
+    public var name: String
+    public var initial: ExactValue?
+    public var budget: ExactValue?
+    public var final: ExactValue?
+    public var executionRate: ExactValue?
+    public var selfScore: ExactValue?
+    public var location: String
+}
+
 /// What a package says: its unit and year (when it names them), its figures,
-/// and the figure-like lines it could not read.
+/// its scoring-sheet rows and project forms, and the figure-like lines it
+/// could not read.
 public struct DocumentReading: Sendable {
     public var unitName: String?
     public var year: Int?
     public var figures: [DocumentFigure] = []
+    public var scoringItems: [ScoringItem] = []
+    public var projects: [ProjectForm] = []
     public var unread: [UnreadLine] = []
 }
 
@@ -113,9 +138,12 @@ public enum TextPackage {
             switch kind {
             case .table: readTable(rows, year: year, catalog: catalog, into: &reading)
             case .form: readForm(rows, year: year, part: "form", catalog: catalog, into: &reading)
-            case .sheet: readTotal(rows, year: year, part: "sheet", into: &reading)
+            case .sheet:
+                readScoringSheet(rows, into: &reading)
+                readTotal(rows, year: year, part: "sheet", into: &reading)
             case .narrative: NarrativeReader(catalog: catalog, documentYear: year).read(rows.flatMap { $0 }, into: &reading)
-            case .project, .none: break
+            case .project: readProject(rows, into: &reading)
+            case .none: break
             }
         }
         return reading
@@ -292,6 +320,97 @@ public enum TextPackage {
 
     static func rowText(_ row: [TextCell]) -> String {
         row.map { $0.text.isEmpty ? "∅" : $0.text }.joined(separator: " | ")
+    }
+
+    // MARK: - Scoring sheet and project forms
+
+    static func exact(_ text: String) -> ExactValue? {
+        ExactValue(parsing: TextNormalization.foldWidth(TextNormalization.trim(text)))
+    }
+
+    /// "投入（14分）" → "投入".
+    static func levelName(_ text: String) -> String? {
+        let name = TextNormalization.trim(text.replacingOccurrences(of: #"[（(]\s*[0-9.]+\s*分\s*[）)]"#, with: "", options: .regularExpression))
+        return name.isEmpty ? nil : name
+    }
+
+    /// Rows under the 一级指标 … 分值 … 自评分 header, read by column.
+    static func readScoringSheet(_ rows: [[TextCell]], into reading: inout DocumentReading) {
+        var columns: [String: Int]?
+        var width = 0
+        var level1: String?
+        var level2: String?
+        for row in rows {
+            let keys = row.map { TextNormalization.key($0.text) }
+            if keys.contains("分值") && keys.contains("三级指标") && (keys.contains("自评分") || keys.contains("自评得分")) {
+                var found: [String: Int] = [:]
+                for (index, key) in keys.enumerated() {
+                    if key.hasPrefix("一级") { found["level1"] = index }
+                    if key.hasPrefix("二级") { found["level2"] = index }
+                    if key == "三级指标" { found["indicator"] = index }
+                    if key == "分值" { found["points"] = index }
+                    if key.hasPrefix("评分标准") { found["rule"] = index }
+                    if key == "自评分" || key == "自评得分" { found["self"] = index }
+                }
+                columns = found
+                width = row.count
+                continue
+            }
+            guard let columns, let indicatorAt = columns["indicator"], let pointsAt = columns["points"],
+                  let selfAt = columns["self"], row.count > indicatorAt else { continue }
+            let first = TextNormalization.key(row[0].text)
+            if first == "合计" || first == "总分" { continue }
+            let indicator = TextNormalization.trim(row[indicatorAt].text)
+            guard !indicator.isEmpty else { continue }
+            let points = row.count > pointsAt ? exact(row[pointsAt].text) : nil
+            let selfText = row.count > selfAt ? TextNormalization.trim(row[selfAt].text) : ""
+            let selfPoints = exact(selfText)
+            guard row.count == width, points != nil, selfText.isEmpty || selfPoints != nil else {
+                reading.unread.append(UnreadLine(line: row[0].line, text: rowText(row),
+                                                 reason: "a scoring-sheet row whose cells do not line up with the header",
+                                                 cell: row[0].cell))
+                continue
+            }
+            if let at = columns["level1"], let name = levelName(row[at].text) { level1 = name; level2 = nil }
+            if let at = columns["level2"], let name = levelName(row[at].text) { level2 = name }
+            reading.scoringItems.append(ScoringItem(
+                level1: level1, level2: level2, indicator: indicator, maxPoints: points, selfPoints: selfPoints,
+                rule: columns["rule"].map { TextNormalization.trim(row[$0].text) } ?? "",
+                location: row[indicatorAt].cell ?? "line \(row[indicatorAt].line)"))
+        }
+    }
+
+    /// 项目支出名称 and the 年度资金总额 row of a project form.
+    static func readProject(_ rows: [[TextCell]], into reading: inout DocumentReading) {
+        var project: ProjectForm?
+        var header: [String] = []
+        for row in rows {
+            let keys = row.map { TextNormalization.key($0.text) }
+            if let index = keys.firstIndex(where: { $0.contains("项目支出名称") || $0 == "项目名称" }), index + 1 < row.count {
+                if let done = project { reading.projects.append(done) }
+                let name = TextNormalization.trim(row[index + 1].text)
+                project = name.isEmpty ? nil : ProjectForm(name: name, location: row[index + 1].cell ?? "line \(row[index + 1].line)")
+                continue
+            }
+            if keys.contains("年初预算数") && keys.contains("全年执行数") { header = keys; continue }
+            guard project != nil else { continue }
+            if let label = keys.firstIndex(of: "年度资金总额"), !header.isEmpty {
+                for (index, cell) in row.enumerated() where index > label && index < header.count {
+                    let value = exact(cell.text.replacingOccurrences(of: "%", with: "").replacingOccurrences(of: "％", with: ""))
+                    switch header[index] {
+                    case "年初预算数": project!.initial = value
+                    case "全年预算数": project!.budget = value
+                    case "全年执行数": project!.final = value
+                    case "执行率": project!.executionRate = value
+                    default: break
+                    }
+                }
+            }
+            if keys.first == "总分" {
+                project!.selfScore = row.dropFirst().compactMap { exact($0.text) }.last
+            }
+        }
+        if let done = project { reading.projects.append(done) }
     }
 
     // MARK: - Self-evaluation form
