@@ -216,6 +216,22 @@ struct TextPackageTests {
         #expect(reading.unread[0].reason == "'某个新科目' is not a catalogue metric")
     }
 
+    @Test("one cell per line with blank lines between: rows rebuilt; a row with a missing cell is not placed")
+    func oneCellPerLine() throws {
+        let text = try String(contentsOfFile: Fixtures.path("one-cell-per-line.txt"), encoding: .utf8)
+        let reading = TextPackage.read(text, catalog: MetricCatalog.embedded())
+        let figures = reading.figures.map { "\($0.metric) \($0.year) \($0.basis.rawValue) \($0.value) \($0.location)" }
+        #expect(figures == [
+            "staff_authorized 2025 final 40 line 11", "staff_in_service 2025 final 38 line 13",
+            "staff_control_rate 2025 reported 95 line 15",
+            "three_public_total 2024 final 12.5 line 27", "three_public_total 2025 budget 10 line 29",
+            "three_public_total 2025 final 9.8 line 31",
+            "official_reception 2024 final 3 line 35", "official_reception 2025 final 2.5 line 39",
+        ])
+        // 公用经费 has two values for three columns: which cell was empty is unknown.
+        #expect(reading.unread.map(\.line) == [41])
+    }
+
     @Test("--year overrides the stated year; a text without figures is refused")
     func overridesAndRefusals() throws {
         let database = try scratch.database()

@@ -206,7 +206,67 @@ public enum TextPackage {
         TextNormalization.foldWidth(text).range(of: #"\d"#, options: .regularExpression) != nil
     }
 
+    /// A cell that holds a value: a number (with a unit or %) or a dash.
+    static func isValueCell(_ text: String) -> Bool {
+        let folded = TextNormalization.foldWidth(TextNormalization.trim(text))
+        if folded.isEmpty { return false }
+        if FigureText.isMissing(folded) { return true }
+        return folded.range(of: #"^-?[0-9][0-9,]*(\.[0-9]+)?\s*(万元|元|亿元|人|%)?$"#, options: .regularExpression) != nil
+    }
+
+    /// Tables exported one cell per line with blank lines between arrive as
+    /// rows of one cell, and their empty cells are gone. Rows are rebuilt as a
+    /// label followed by its values; a row with fewer values than the header
+    /// has columns cannot be placed and is listed as unread.
+    static func regroupSingleCells(_ rows: [[TextCell]], year: Int?, into reading: inout DocumentReading) -> [[TextCell]] {
+        let cells = rows.flatMap { $0 }
+        var result: [[TextCell]] = []
+        var index = 0
+        var columns = 0
+        while index < cells.count {
+            let cell = cells[index]
+            let key = TextNormalization.key(cell.text)
+            index += 1
+            if key.contains("财政供养人员") || key.contains("经费控制情况") {
+                var header = [cell]
+                while index < cells.count, !isValueCell(cells[index].text),
+                      key.contains("财政供养人员") || moneyColumn(cells[index].text, documentYear: year) != nil {
+                    header.append(cells[index]); index += 1
+                }
+                result.append(header)
+                columns = header.count - 1
+                if key.contains("财政供养人员") {
+                    var values = [TextCell(text: "", line: cell.line, cell: cell.cell)]
+                    while index < cells.count, isValueCell(cells[index].text), values.count <= columns {
+                        values.append(cells[index]); index += 1
+                    }
+                    result.append(values)
+                }
+                continue
+            }
+            if isValueCell(cell.text) { continue }           // a stray value: counted below with its label
+            var values: [TextCell] = []
+            while index < cells.count, isValueCell(cells[index].text) { values.append(cells[index]); index += 1 }
+            if values.isEmpty || values.count == columns {
+                result.append([cell] + values)
+            } else {
+                reading.unread.append(UnreadLine(line: cell.line, text: ([cell] + values).map(\.text).joined(separator: " | "),
+                                                 reason: "\(values.count) values for \(columns) columns: with empty cells left out they cannot be placed",
+                                                 cell: cell.cell))
+            }
+        }
+        return result
+    }
+
     static func readTable(_ rows: [[TextCell]], year: Int?, catalog: MetricCatalog, into reading: inout DocumentReading) {
+        let multiCell = rows.filter { $0.count > 1 }.count
+        if multiCell == 0 && rows.count > 4 {
+            let regrouped = regroupSingleCells(rows, year: year, into: &reading)
+            if regrouped.contains(where: { $0.count > 1 }) {
+                readTable(regrouped, year: year, catalog: catalog, into: &reading)
+                return
+            }
+        }
         var staffHeader: [TextCell]?
         var columns: [(year: Int, basis: Basis)]?
         var groups: [(columns: [(year: Int, basis: Basis)], rows: [[TextCell]])] = []
