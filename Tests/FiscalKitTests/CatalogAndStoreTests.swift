@@ -31,6 +31,8 @@ struct CatalogAndStoreTests {
             "training": "万元", "printing": "万元", "postal": "万元", "public_funds": "万元",
             "project_expenditure": "万元", "basic_expenditure": "万元", "personnel_expenditure": "万元",
             "total_funds": "万元", "total_expenditure": "万元", "general_budget_expenditure": "万元",
+            // Not in domain.md's table: the form's income split (一般公共预算, 政府性基金, 其他资金).
+            "general_budget_funds": "万元", "government_fund_funds": "万元", "other_funds": "万元",
             "government_procurement": "万元", "budget_adjustment": "万元", "fiscal_revenue": "万元",
             "tax_revenue": "万元", "nontax_revenue": "万元", "nontax_collection_cost": "万元",
             "three_guarantees": "万元", "social_insured": "人", "medical_insured": "人", "benefit_eligible": "人",
@@ -104,16 +106,16 @@ struct CatalogAndStoreTests {
         #expect(journal == "wal")
         #expect(foreignKeys == 1)
         #expect(try database.schemaVersion() == "v1-core")
-        #expect(try database.count("metrics") == 45 + 17)    // raw metrics and indicators
+        #expect(try database.count("metrics") == 48 + 17)    // raw metrics and indicators
         // Reopening applies nothing twice and keeps the catalogue as it is.
         let again = try FiscalDatabase.open(path: database.path)
-        #expect(try again.count("metrics") == 45 + 17)
+        #expect(try again.count("metrics") == 48 + 17)
     }
 
     @Test("read-only opening creates a missing database, then refuses writes")
     func readOnly() throws {
         let database = try FiscalDatabase.open(path: scratch.path("new.sqlite"), readOnly: true)
-        #expect(try database.count("metrics") == 62)
+        #expect(try database.count("metrics") == 65)
         #expect(throws: (any Error).self) {
             try database.queue.write { try $0.execute(sql: "DELETE FROM metrics") }
         }
@@ -137,7 +139,7 @@ struct CatalogAndStoreTests {
         // A name another metric owns is refused, and nothing changes.
         let clash = try MetricCatalog(csv: "code,unit,name_zh\nnew_code,万元,税收收入\n", source: "clash.csv").metrics
         #expect(throws: FiscalError.self) { try database.loadCatalog(clash, source: "clash.csv") }
-        #expect(try database.count("metrics") == 63)
+        #expect(try database.count("metrics") == 66)
         // A CSV with the new metric now imports.
         let csv = scratch.write("land.csv", "unit,year,metric,value\n白仓镇,2023,土地出让收入,0.5亿元\n")
         _ = try Importer(database: database).importFile(path: csv)

@@ -124,7 +124,7 @@ struct EndToEndTests {
         let metrics = try database.queue.read {
             try String.fetchAll($0, sql: "SELECT DISTINCT metric FROM facts WHERE unit = '示例县青山镇'")
         }
-        #expect(Set(metrics).count == 44)          // all 45 but overseas_travel, which townships file as ——
+        #expect(Set(metrics).count == 47)          // all 48 but overseas_travel, which townships file as ——
         let quarters = try database.queue.read {
             try Int.fetchAll($0, sql: "SELECT quarter FROM facts WHERE unit = '示例县青山镇' AND year = 2020 AND metric = 'tax_revenue' AND basis = 'final' ORDER BY quarter")
         }

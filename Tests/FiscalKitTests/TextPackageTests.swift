@@ -43,6 +43,8 @@ struct TextPackageTests {
             "2024|0|government_procurement|budget": "245", "2024|0|government_procurement|final": "362.21",
             "2024|0|total_funds|initial": "2026.91", "2024|0|total_funds|budget": "2517.3", "2024|0|total_funds|final": "2517.3",
             "2024|0|total_expenditure|final": "2520.6", "2024|0|basic_expenditure|final": "1617.68",
+            "2024|0|general_budget_funds|final": "2509.89", "2024|0|other_funds|final": "7.4",   // the form's income split
+            "2024|0|general_budget_funds|budget": "2509.89",   // narrative: 一般公共预算财政拨款全年预算数2509.89万元
             "2024|0|self_score|final": "97",
             "2024|0|staff_control_rate|reported": "53", "2024|0|budget_execution_rate|reported": "94.26",
             // Stated only in the narrative report.
@@ -126,6 +128,7 @@ struct TextPackageTests {
             "2023|0|basic_expenditure|final": "1549.45",
             "2023|0|basic_expenditure|initial": "2604.41",     // the report also says 1549.45: a conflict
             "2023|0|staff_outside_quota|final": "1",
+            "2023|0|other_funds|initial": "0", "2023|0|other_funds|final": "0",   // 其他收入0万元 (年初 and 年终)
             "2022|0|gdp|final": "203893", "2023|0|retail_sales|final": "28932.4",
             "2023|0|fixed_asset_investment|final": "53071.24", "2022|0|fixed_asset_investment|final": "42187",
             "2023|0|social_insured|final": "18050", "2022|0|social_insured|final": "18050",

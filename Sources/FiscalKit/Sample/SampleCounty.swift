@@ -289,6 +289,11 @@ public struct SampleCounty {
         add("total_expenditure", total)
         add("general_budget_expenditure", total * random.uniform(0.92, 0.99))
         add("total_funds", total)
+        let fromFunds = (total * random.uniform(0, 0.04) * 100).rounded() / 100
+        let other = (total * random.uniform(0, 0.01) * 100).rounded() / 100
+        add("government_fund_funds", fromFunds)
+        add("other_funds", other)
+        add("general_budget_funds", money(total, decimals: 2).doubleValue - fromFunds - other)
         add("total_funds", budget, .budget)
         add("total_funds", initial, .initial)
         add("budget_adjustment", money(budget, decimals: 2).doubleValue - money(initial, decimals: 2).doubleValue)

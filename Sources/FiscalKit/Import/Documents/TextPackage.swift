@@ -489,6 +489,7 @@ public enum TextPackage {
             }
             if let header, let labelIndex = keys.firstIndex(where: { !$0.isEmpty }),
                let metric = catalog.metric(named: metricLabel(row[labelIndex].text)), metric.unit == "万元" {
+                let before = reading.figures.count
                 for (index, cell) in row.enumerated() where index > labelIndex && index < header.count {
                     let heading = TextNormalization.key(header[index].text)
                     // 执行率 of 年度资金总额 is the budget execution rate the unit states.
@@ -508,7 +509,8 @@ public enum TextPackage {
                                                               cell: cell.cell))
                     }
                 }
-                continue
+                // A row only labelled like a metric ("政府性基金拨款：") still has its "label：value" cells.
+                if reading.figures.count > before { continue }
             }
             for cell in row { readLabelledValue(cell, year: year, part: part, catalog: catalog, into: &reading) }
         }
@@ -524,7 +526,9 @@ public enum TextPackage {
         guard parts.count >= 2 else { return }
         let label = parts.dropLast().joined(separator: ":")
         let number = String(parts.last!)
-        let special: [String: String] = ["按支出性质分": "total_expenditure", "按收入性质分": "total_funds"]
+        // In the form's split, "一般公共预算" is the income from the general budget.
+        let special: [String: String] = ["按支出性质分": "total_expenditure", "按收入性质分": "total_funds",
+                                         "一般公共预算": "general_budget_funds"]
         let cleaned = metricLabel(label)
         guard let code = special[cleaned] ?? catalog.metric(named: cleaned)?.code,
               let metric = catalog.metric(code: code), metric.unit == "万元" else {
