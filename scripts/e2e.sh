@@ -52,6 +52,7 @@ if [ -d "$samples" ]; then
   check "baicang needs --unit" bash -c "! '$fiscal' import '$samples/baicang-town-2023.txt' 2>/dev/null"
   check "import baicang with --unit" "$fiscal" import --unit 邵阳县白仓镇人民政府 "$samples/baicang-town-2023.txt"
   check "项目支出 902.92 vs 902.29 listed" bash -c "'$fiscal' conflicts --unit 衡山县财政局 --metric 项目支出 --format csv | grep -q ',902.29,,'"
+  check "hengshan vehicles: narrative 27.06 vs table 4.08" bash -c "'$fiscal' conflicts --totals --unit 衡山县财政局 --format csv | grep -q ',vehicle_total,27.06,.*vehicle_operation 4.08'"
   check "公务接待费 3.29 vs 1.12 listed" bash -c "'$fiscal' conflicts --unit 白仓镇 --year 2023 --metric 公务接待费 --format csv | grep -q ',1.12,,'"
 fi
 

@@ -25,11 +25,25 @@ struct Conflicts: ParsableCommand {
     @Option(help: "Only this metric: code or 中文 name (repeatable).")
     var metric: [String] = []
 
+    @Flag(help: "Instead: stated totals (三公经费, 公务用车…) whose parts do not add up to them.")
+    var totals = false
+
     func run() throws {
         do {
             let store = try database.open(readOnly: true)
             let filter = StoreQueries.FactFilter(units: unit, years: year, metrics: metric)
-            print(try StoreQueries(database: store).conflicts(filter).rendered(as: output.format), terminator: "")
+            let queries = StoreQueries(database: store)
+            if totals {
+                print(try queries.totalsDisagreeing(filter).rendered(as: output.format), terminator: "")
+                return
+            }
+            print(try queries.conflicts(filter).rendered(as: output.format), terminator: "")
+            if output.format == .table {
+                let disagreeing = try queries.totalsDisagreeing(filter).rows.count
+                if disagreeing > 0 {
+                    print("\n\(disagreeing) stated totals disagree with their parts: fiscal conflicts --totals")
+                }
+            }
         } catch { fail(error) }
     }
 }

@@ -67,6 +67,20 @@ struct TextPackageTests {
             [.number(ExactValue(e6: 902_920_000)), .text(""), .text("narrative")],
             [.number(ExactValue(e6: 902_920_000)), .text(""), .text("narrative")],
         ])
+        // The table's vehicle figures against the narrative's: different keys, so
+        // the totals check shows them (purchase is stated nowhere, never taken as 0).
+        let totals = try StoreQueries(database: database).totalsDisagreeing()
+        let findings = totals.rows.map { [$0[1], $0[3], $0[4], $0[5], $0[8], $0[10], $0[11]] }
+        func money(_ e6: Int64) -> ResultTable.Cell { .number(ExactValue(e6: e6)) }
+        #expect(findings == [
+            [.label(2023), .text("final"), .text("three_public_total"), money(4_110_000), .text("table"), money(2_260_000),
+             .text("overseas_travel, vehicle_total")],
+            [.label(2024), .text("budget"), .text("vehicle_total"), money(27_060_000), .text("narrative"), money(4_080_000),
+             .text("vehicle_purchase")],
+            [.label(2024), .text("final"), .text("vehicle_total"), money(27_060_000), .text("narrative"), money(4_080_000),
+             .text("vehicle_purchase")],
+        ])
+
         // The project form, kept per project.
         let project = try database.queue.read { db in
             try Row.fetchOne(db, sql: "SELECT name, initial_e6, budget_e6, final_e6, execution_rate_e6, self_score_e6 FROM projects")
@@ -149,6 +163,9 @@ struct TextPackageTests {
         let unread = inspection.unread.rows.map { "\($0[1])" }
         #expect(unread.contains { $0.contains("“七项”经费控制率-6.59%") })
         #expect(unread.contains { $0.contains("编外人员控制率3.05%") })
+
+        // Its 三公 and vehicle totals add up with their parts: nothing to report.
+        #expect(try StoreQueries(database: database).totalsDisagreeing().rows.isEmpty)
 
         // The scoring sheet's indicator rows, kept for the scoring work.
         let items = try database.queue.read { db in

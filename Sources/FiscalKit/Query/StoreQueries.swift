@@ -111,6 +111,14 @@ public struct StoreQueries {
         }
     }
 
+    /// Stated totals whose parts disagree with them (see ``TotalsCheck``).
+    public func totalsDisagreeing(_ filter: FactFilter = FactFilter()) throws -> ResultTable {
+        try database.queue.read { db in
+            let ids = filter.units.isEmpty ? [] : try Self.unitIDs(filter.units, db)
+            return try TotalsCheck.disagreements(db, unitIDs: ids, years: filter.years)
+        }
+    }
+
     // MARK: Units
 
     /// Units with region, kind, the years they have figures for and how many.
