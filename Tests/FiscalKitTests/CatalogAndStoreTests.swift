@@ -112,6 +112,17 @@ struct CatalogAndStoreTests {
         #expect(try again.count("metrics") == 48 + 17)
     }
 
+    @Test("a database made by an older binary gets the new catalogue names, even when opened read-only")
+    func olderCatalogue() throws {
+        let database = try scratch.database()
+        try database.queue.write { db in
+            try db.execute(sql: "DELETE FROM metric_names WHERE metric = 'other_funds'")
+            try db.execute(sql: "DELETE FROM metrics WHERE code = 'other_funds'")
+        }
+        let reader = try FiscalDatabase.open(path: database.path, readOnly: true)
+        #expect(try reader.catalog().metric(named: "其他资金")?.code == "other_funds")
+    }
+
     @Test("read-only opening creates a missing database, then refuses writes")
     func readOnly() throws {
         let database = try FiscalDatabase.open(path: scratch.path("new.sqlite"), readOnly: true)

@@ -138,6 +138,31 @@ struct EndToEndTests {
         #expect(lines[2].contains(",2021,0,fiscal_revenue,final,") && lines[2].contains(",,s1/county-2022.csv,"))
     }
 
+    @Test("the real packages through the binary: import, then fiscal facts", .enabled(if: Samples.folder != nil))
+    func samplePackages() throws {
+        let hengshan = Samples.path("hengshan-finance-bureau-2024.txt")
+        let baicang = Samples.path("baicang-town-2023.txt")
+        #expect(try fiscal(["import", hengshan]).status == 0)
+        let refused = try fiscal(["import", baicang])
+        #expect(refused.status == 1 && refused.stderr.contains("give it with --unit"))
+        #expect(try fiscal(["import", "--unit", "邵阳县白仓镇人民政府", baicang]).status == 0)
+        let facts = try fiscal(["facts", "--format", "csv"]).stdout
+        for line in [
+            "衡山县财政局,衡山县,department,2024,0,staff_control_rate,reported,53,\(hengshan),line 13",
+            "衡山县财政局,衡山县,department,2024,0,project_expenditure,final,902.92,\(hengshan),line 61",
+            "衡山县财政局,衡山县,department,2024,0,total_funds,initial,2026.91,\(hengshan),line 176",
+            "衡山县财政局,衡山县,department,2024,0,budget_execution_rate,reported,94.26,\(hengshan),line 180",
+            "邵阳县白仓镇人民政府,邵阳县,township,2022,0,three_public_total,final,5.06,\(baicang),line 552",
+            "邵阳县白仓镇人民政府,邵阳县,township,2023,0,three_public_total,final,3.29,\(baicang),line 554",
+            "邵阳县白仓镇人民政府,邵阳县,township,2023,0,nontax_collection_cost,final,122.8,\(baicang),line 69",
+            "邵阳县白仓镇人民政府,邵阳县,township,2022,0,nontax_revenue,final,205.64,\(baicang),line 69",
+            "邵阳县白仓镇人民政府,邵阳县,township,2023,0,seven_items_total,final,136.46,\(baicang),line 68",
+            "邵阳县白仓镇人民政府,邵阳县,township,2023,0,supported_ratio,reported,230,\(baicang),line 73",
+        ] {
+            #expect(facts.contains("\n" + line + "\n"), "\(line)")
+        }
+    }
+
     func fiscal(_ arguments: [String]) throws -> Binary.Result {
         try Binary.run(arguments, in: scratch.folder)
     }

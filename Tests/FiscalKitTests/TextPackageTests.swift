@@ -48,8 +48,6 @@ struct TextPackageTests {
             "2024|0|self_score|final": "97",
             "2024|0|staff_control_rate|reported": "53", "2024|0|budget_execution_rate|reported": "94.26",
             // Stated only in the narrative report.
-            "2024|0|basic_expenditure|initial": "2026.91",     // 年初预算安排支出…其中：基本支出2026.91万元
-            "2024|0|basic_expenditure|budget": "1620.28",      // 基本支出年初预算支出…，全年预算数1620.28万元
             "2024|0|overseas_travel|budget": "0", "2024|0|overseas_travel|final": "0",
             "2024|0|vehicle_total|budget": "27.06", "2024|0|vehicle_total|final": "27.06",
         ]
@@ -65,8 +63,10 @@ struct TextPackageTests {
             [.number(ExactValue(e6: 902_920_000)), .text("yes"), .text("table")],
             [.number(ExactValue(e6: 902_290_000)), .text(""), .text("form")],
             [.number(ExactValue(e6: 902_920_000)), .text(""), .text("narrative")],
-            [.number(ExactValue(e6: 902_920_000)), .text(""), .text("narrative")],
         ])
+        // Refused, not guessed: "…年初预算安排支出2026.91万元，其中：基本支出2026.91万元" is a 其中
+        // item of something that is no catalogue figure (and 1503.75 elsewhere says otherwise).
+        #expect(facts["\(unit)|2024|0|basic_expenditure|initial"] == nil)
         // The table's vehicle figures against the narrative's: different keys, so
         // the totals check shows them (purchase is stated nowhere, never taken as 0).
         let totals = try StoreQueries(database: database).totalsDisagreeing()
@@ -137,13 +137,13 @@ struct TextPackageTests {
             "2023|0|fiscal_revenue|final": "3824.63", "2023|0|fiscal_revenue|plan": "3824.63",
             "2023|0|fiscal_revenue|initial": "2604.41", "2022|0|fiscal_revenue|final": "3796.41",
             "2023|0|total_funds|final": "3824.63", "2023|0|total_funds|initial": "2604.41",
-            "2023|0|total_expenditure|final": "3824.63", "2023|0|total_expenditure|initial": "2604.41",
+            "2023|0|total_expenditure|final": "3824.63",
             "2023|0|personnel_expenditure|final": "2275.18", "2023|0|project_expenditure|final": "0",
             "2023|0|basic_expenditure|final": "1549.45",
             "2023|0|basic_expenditure|initial": "2604.41",     // the report also says 1549.45: a conflict
             "2023|0|staff_outside_quota|final": "1",
             "2023|0|other_funds|initial": "0", "2023|0|other_funds|final": "0",   // 其他收入0万元 (年初 and 年终)
-            "2022|0|gdp|final": "203893", "2023|0|retail_sales|final": "28932.4",
+            "2022|0|gdp|final": "203893",
             "2023|0|fixed_asset_investment|final": "53071.24", "2022|0|fixed_asset_investment|final": "42187",
             "2023|0|social_insured|final": "18050", "2022|0|social_insured|final": "18050",
             "2023|0|medical_insured|final": "64786", "2022|0|medical_insured|final": "64786",
@@ -246,10 +246,58 @@ struct TextPackageTests {
             "staff_control_rate 2025 reported 95 line 15",
             "three_public_total 2024 final 12.5 line 27", "three_public_total 2025 budget 10 line 29",
             "three_public_total 2025 final 9.8 line 31",
-            "official_reception 2024 final 3 line 35", "official_reception 2025 final 2.5 line 39",
         ])
-        // 公用经费 has two values for three columns: which cell was empty is unknown.
-        #expect(reading.unread.map(\.line) == [41])
+        // 公务接待费 has a —— (it could stand in a blank column) and 公用经费 two values for
+        // three columns: without the empty cells neither can be placed.
+        #expect(reading.unread.map(\.line) == [33, 41])
+    }
+
+    @Test("narrative traps from review: each sentence is read right or not at all")
+    func narrativeTraps() throws {
+        let text = try String(contentsOfFile: Fixtures.path("narrative-traps.txt"), encoding: .utf8)
+        let reading = TextPackage.read(text, catalog: MetricCatalog.embedded())
+        let figures = reading.figures.map { "\($0.line) \($0.metric) \($0.year) \($0.basis.rawValue) \($0.value)" }
+        #expect(figures == [
+            "3 three_public_total 2024 budget 34.06", "3 official_reception 2024 budget 7",   // not 决算27.26 as 接待
+            "4 fiscal_revenue 2024 initial 2604.41", "4 budget_adjustment 2024 final 1220.22", // not 决算3824.63 as 追加
+            "5 basic_expenditure 2024 initial 1503.75", "5 basic_expenditure 2024 budget 1620.28",
+            "6 three_public_total 2024 final 27.26",                                          // 比2023年 stays in its clause
+            "9 public_funds 2024 final 178.06",                                                // 工作计划 is no basis
+            "10 public_funds 2024 final 178.06",                                               // nor 预算范围
+            "11 three_guarantees 2024 final 2850.51",                                          // nor 应保尽保
+            "20 three_public_total 2023 final 5.06", "20 official_reception 2023 final 5.06",
+            "21 three_public_total 2024 final 3.29",                                           // not joined to line 20
+            "22 resident_population 2024 final 55400", "22 supported_population 2024 final 237",
+        ])
+        // Refused: 返还 (2), 年初/批复 without a basis (7, 8), 人均/村级/结转 (12–14), the county (15, 16),
+        // part-year (17), a ratio written 1:230 (18), 其中 items of a fund source (19).
+        let unreadLines = Set(reading.unread.map(\.line))
+        for line in [2, 7, 8, 15, 16, 17] { #expect(unreadLines.contains(line), "line \(line)") }
+    }
+
+    @Test("table and form layouts from review: values in their columns or not at all", arguments: [
+        ("note-in-last-cell.txt", [
+            "three_public_total 2023 final 4.11", "three_public_total 2024 budget 34.06", "three_public_total 2024 final 27.26",
+            "public_funds 2023 final 694.3", "public_funds 2024 budget 226", "public_funds 2024 final 694.3",
+            "government_procurement 2024 budget 245", "government_procurement 2024 final 362.21"]),
+        ("first-and-last-column-empty.txt", []),       // which column is the blank one cannot be told
+        ("two-level-header.txt", []),                  // "2022年" alone names no basis
+        ("one-cell-per-line-with-dash.txt", [
+            "three_public_total 2022 final 5.06", "three_public_total 2023 budget 3", "three_public_total 2023 final 3.29"]),
+        ("staff-with-blank-column.txt", [
+            "staff_authorized 2023 final 168", "staff_in_service 2023 final 164", "staff_control_rate 2023 reported 97.62",
+            "three_public_total 2022 final 5.06", "three_public_total 2023 budget 3", "three_public_total 2023 final 3.29"]),
+        ("form-header-without-blank.txt", []),
+        ("form-then-indicator-rows.txt", [
+            "total_funds 2024 initial 2026.91", "total_funds 2024 budget 2517.3", "total_funds 2024 final 2517.3",
+            "budget_execution_rate 2024 reported 94.26"]),
+    ])
+    func layoutTraps(file: String, expected: [String]) throws {
+        let text = try String(contentsOfFile: Fixtures.path("layouts/" + file), encoding: .utf8)
+        let reading = TextPackage.read(text, catalog: MetricCatalog.embedded())
+        let figures = reading.figures.filter { $0.part != "narrative" }
+            .map { "\($0.metric) \($0.year) \($0.basis.rawValue) \($0.value)" }
+        #expect(figures == expected)
     }
 
     @Test("--year overrides the stated year; a text without figures is refused")

@@ -41,7 +41,9 @@ public final class FiscalDatabase: Sendable {
         if readOnly {
             if FileManager.default.fileExists(atPath: path) {
                 let queue = try DatabaseQueue(path: path, configuration: configuration(readOnly: true))
-                let current = try queue.read { try migrator.hasCompletedMigrations($0) }
+                // Current means every migration applied and every name of the
+                // binary's catalogue present (a newer binary may ship more).
+                let current = try queue.read { try migrator.hasCompletedMigrations($0) && catalogIsComplete($0) }
                 if current { return FiscalDatabase(path: path, queue: queue, isReadOnly: true) }
             }
             _ = try open(path: path, readOnly: false)
@@ -111,12 +113,14 @@ public final class FiscalDatabase: Sendable {
     /// Adds the embedded catalogue's metrics and names that the database lacks;
     /// never changes or removes what a user loaded.
     private func seedCatalog() throws {
-        let embedded = MetricCatalog.embedded()
-        let present = Set(try queue.read { try String.fetchAll($0, sql: "SELECT name_key FROM metric_names") })
-        let complete = embedded.metrics.allSatisfy { $0.allNames.allSatisfy { present.contains(TextNormalization.key($0)) } }
-        if !complete {
-            try loadCatalog(embedded.metrics, source: "metrics.csv (embedded)", insertOnly: true)
+        if try !queue.read(Self.catalogIsComplete) {
+            try loadCatalog(MetricCatalog.embedded().metrics, source: "metrics.csv (embedded)", insertOnly: true)
         }
+    }
+
+    static func catalogIsComplete(_ db: Database) throws -> Bool {
+        let present = Set(try String.fetchAll(db, sql: "SELECT name_key FROM metric_names"))
+        return MetricCatalog.embedded().metrics.allSatisfy { $0.allNames.allSatisfy { present.contains(TextNormalization.key($0)) } }
     }
 
     /// Loads metrics into the catalogue: new codes are added, existing ones get

@@ -41,12 +41,17 @@ struct NarrativeReader {
     static let processWords = ["编制", "执行", "管理", "调整", "绩效", "公开", "收支", "单位", "部门", "一体化", "草案",
                                "审批", "信息", "法", "批复"]
     /// A sentence about the whole county states the county's figures, not the unit's.
-    static let areaWords = ["全县", "全市", "全省", "全区", "全州"]
+    static let areaWords = ["全县", "全市", "全省", "全区", "全州", "我县", "本县", "县本级", "我市", "本市"]
+    /// Words right before a name that make it a different quantity (人均公用经费, 村级…, 结转…).
+    static let qualifiers = ["人均", "村级", "下拨", "结转", "拨付", "补助", "代管", "村", "户均"]
+    /// Approval words: with 年初 or alone they leave the basis unsaid.
+    static let approvalWords = ["批复", "安排"]
     /// Metrics never read from prose: 满意度 there is about one service (水质, 饮水 …).
     static let notFromProse: Set<String> = ["satisfaction"]
     static let connectors = ["其中", "合计", "共计", "累计", "为", "是", "共", "达", "计", "约", ":"]
     static let changeWords = ["增加", "减少", "降低", "下降", "增长", "提高", "上升", "节约", "超支", "多", "少", "增速", "增幅"]
     static let lastYearWords = ["较上年", "比上年", "上年", "去年", "同比"]
+    static let comparisonYearPrefixes: Set<Character> = ["较", "比"]
 
     enum Token {
         case metric(Metric)
@@ -57,6 +62,13 @@ struct NarrativeReader {
         case connector
         case change
         case filler
+        /// A year after 较/比: it applies to its clause only.
+        case comparisonYear(Int)
+        /// 人均, 村级 … right before a name.
+        case qualifier
+        /// A number followed by ":" (a ratio written 1:230).
+        case ratioPart
+        case approval
     }
 
     private let names: [(key: String, metric: Metric)]
@@ -91,11 +103,23 @@ struct NarrativeReader {
             var text = line.text.replacingOccurrences(of: #"\[bookmark:[^\]]*\]"#, with: "", options: .regularExpression)
             text = TextNormalization.trim(text)
             if text.isEmpty { continue }
+            if line.cell != nil {                        // Word paragraphs are never joined
+                if let open = current { result.append(contentsOf: split(open)); current = nil }
+                result.append(contentsOf: split(TextCell(text: text, line: line.line, cell: line.cell)))
+                continue
+            }
             if var open = current {
                 open.text += text
                 current = open
             } else {
                 current = TextCell(text: text, line: line.line, cell: line.cell)
+            }
+            // A line ending in a figure with its unit ends its sentence: joining it
+            // to the next line would carry its year and basis there.
+            if text.range(of: #"[0-9](万元|元|人|%|％)$"#, options: .regularExpression) != nil {
+                result.append(contentsOf: split(current!))
+                current = nil
+                continue
             }
             // A line ends its sentence at final punctuation, or when it has no
             // comma at all (a heading such as "二、一般公共预算支出情况").
@@ -130,50 +154,87 @@ struct NarrativeReader {
         text = text.replacingOccurrences(of: #"《[^》]*》"#, with: "", options: .regularExpression)
         text = text.replacingOccurrences(of: #"\([^()]*\d[^()]*\)"#, with: "", options: .regularExpression)
         text = text.replacingOccurrences(of: #"\[[^\]]*\]"#, with: "", options: .regularExpression)
+        // Figures "截至9月底" or for a quarter are part-year, not the year's.
+        if raw.range(of: #"[0-9]+\s*月|季度"#, options: .regularExpression) != nil {
+            if raw.range(of: #"[0-9.]+\s*(万元|人|%)"#, options: .regularExpression) != nil {
+                reading.unread.append(UnreadLine(line: line, text: raw, reason: "a part-year statement (月, 季度): not the year's figures", cell: cell))
+            }
+            return
+        }
         var sentenceYear: Int?
-        var sentenceBasis: Basis?
         var initialContext = false
-        var previousClauseMetric: Metric?
+        var approvalContext = false
+        // A 其中 list: its clauses take the basis of the clause that opened it,
+        // and count only when that clause stored a figure (the list's subject);
+        // it ends at ；.
+        var listOpen = false
+        var listValid = false
+        var listBasis: Basis?
+        var previousClause: (metric: Metric, basis: Basis?, stored: Bool, openedList: Bool)?
         for clause in text.split(whereSeparator: { "，,；;".contains($0) }) {
-            let tokens = tokenize(String(clause), initialContext: &initialContext)
+            let clauseText = String(clause)
+            let afterSemicolon = text[..<clause.startIndex].last.map { "；;".contains($0) } ?? false
+            if afterSemicolon { listOpen = false }
+            let tokens = tokenize(clauseText, initialContext: &initialContext)
+            let startsList = TextNormalization.key(clauseText).hasPrefix("其中")
             var armed: Metric?
             var clean = false
             var consumed = false
             var clauseBasis: Basis?
             var clauseYear: Int?
             var change = false
-            // "已保2850.51万元", "2022年42187万元": the previous clause's metric goes on.
+            var storedMetric: Metric?
+            if tokens.contains(where: { if case .approval = $0 { return true } else { return false } }) { approvalContext = true }
+            // "已保2850.51万元" after "应保2855.08万元", "2022年42187万元" after
+            // "2023年固定资产投资53071.24万元": the previous clause's metric goes on,
+            // when that clause stored it and was not a 其中 item.
             let meaningful = tokens.filter { if case .filler = $0 { return false } else { return true } }
-            if meaningful.count == 2, case .number = meaningful[1], let previous = previousClauseMetric {
+            if meaningful.count == 2, case .number = meaningful[1], let previous = previousClause, previous.stored,
+               !previous.openedList, !startsList {
                 switch meaningful[0] {
-                case .basis, .year: armed = previous; clean = true
+                case let .basis(basis) where previous.basis != nil && previous.basis != basis:
+                    armed = previous.metric; clean = true
+                case .year:
+                    armed = previous.metric; clean = true
                 default: break
                 }
             }
+            if startsList && !listOpen {
+                listOpen = true
+                listValid = previousClause?.stored == true
+                listBasis = previousClause?.basis
+            }
+            var qualified = false
             for token in tokens {
                 switch token {
                 case let .metric(metric):
-                    armed = metric
-                    clean = true
+                    armed = qualified ? nil : metric
+                    clean = !qualified
                     consumed = false
                     change = false
-                    previousClauseMetric = metric
+                    qualified = false
+                case .qualifier:
+                    qualified = true
                 case let .year(year):
                     sentenceYear = year
                     clauseYear = nil
+                    if consumed { consumed = false }
+                case let .comparisonYear(year):
+                    clauseYear = year
                     if consumed { consumed = false }        // "…，较2022年124.51万元": the same metric, another year
                 case .lastYear:
                     clauseYear = (sentenceYear ?? documentYear).map { $0 - 1 }
                     if consumed { consumed = false }
                 case let .basis(basis):
-                    let effective = basis == .budget && initialContext ? Basis.initial : basis
-                    clauseBasis = effective
-                    sentenceBasis = effective
-                case .connector:
+                    clauseBasis = basis
+                case .connector, .approval:
                     break
                 case .change:
                     change = true
                 case .filler:
+                    clean = false
+                    qualified = false
+                case .ratioPart:
                     clean = false
                 case let .number(number, unit):
                     defer { change = false }
@@ -195,17 +256,31 @@ struct NarrativeReader {
                     if unit.isEmpty && metric.unit != "人/人" { continue }
                     guard let year = clauseYear ?? sentenceYear ?? documentYear else { continue }
                     consumed = true
-                    let basis: Basis
+                    var basis: Basis?
                     if metric.isIndicator {
                         basis = .reported
-                    } else if metric.code == "budget_adjustment" {
-                        basis = clauseBasis ?? .final                 // 年中追加 is what was added
-                    } else {
-                        basis = clauseBasis ?? sentenceBasis ?? .final
+                    } else if let explicit = clauseBasis {
+                        basis = explicit
+                    } else if listOpen {
+                        guard listValid else {
+                            reading.unread.append(UnreadLine(line: line, text: raw,
+                                reason: "\(metric.code) \(number)\(unit): a 其中 item of something that is not a catalogue figure", cell: cell))
+                            continue
+                        }
+                        basis = listBasis
+                    }
+                    if basis == nil {
+                        if initialContext || approvalContext {
+                            reading.unread.append(UnreadLine(line: line, text: raw,
+                                reason: "\(metric.code) \(number)\(unit): 年初/批复/安排 without 预算 or 决算 leaves the basis unsaid", cell: cell))
+                            continue
+                        }
+                        basis = .final
                     }
                     switch FigureText.read(number + unit, unit: metric.unit) {
                     case let .value(value):
-                        reading.figures.append(DocumentFigure(metric: metric.code, year: year, basis: basis, value: value,
+                        storedMetric = metric
+                        reading.figures.append(DocumentFigure(metric: metric.code, year: year, basis: basis!, value: value,
                                                               part: "narrative", line: line, text: raw, cell: cell))
                     case let .invalid(message):
                         reading.unread.append(UnreadLine(line: line, text: raw, reason: "\(metric.code): \(message)", cell: cell))
@@ -214,7 +289,34 @@ struct NarrativeReader {
                     }
                 }
             }
+            if let metric = storedMetric ?? armed {
+                let stored = storedMetric != nil
+                let basis = stored ? reading.figures.last?.basis : clauseBasis
+                previousClause = (metric, basis, stored, listOpen)
+            } else {
+                previousClause = nil
+            }
         }
+        // One sentence giving one key two values contradicts itself: keep neither.
+        dropSelfContradictions(from: &reading, sentence: raw, line: line)
+    }
+
+    /// Figures of this sentence that give the same metric, year and basis two values.
+    private func dropSelfContradictions(from reading: inout DocumentReading, sentence: String, line: Int) {
+        let mine = reading.figures.indices.filter { reading.figures[$0].text == sentence && reading.figures[$0].line == line
+            && reading.figures[$0].part == "narrative" }
+        var values: [String: Set<Int64>] = [:]
+        for index in mine {
+            let figure = reading.figures[index]
+            values["\(figure.metric)|\(figure.year)|\(figure.basis.rawValue)", default: []].insert(figure.value.e6)
+        }
+        let contradicted = Set(values.filter { $0.value.count > 1 }.keys)
+        guard !contradicted.isEmpty else { return }
+        let drop = Set(mine.filter { contradicted.contains("\(reading.figures[$0].metric)|\(reading.figures[$0].year)|\(reading.figures[$0].basis.rawValue)") })
+        for key in contradicted.sorted() {
+            reading.unread.append(UnreadLine(line: line, text: sentence, reason: "\(key.replacingOccurrences(of: "|", with: " ")): the sentence states two values", cell: reading.figures[drop.first!].cell))
+        }
+        reading.figures = reading.figures.enumerated().filter { !drop.contains($0.offset) }.map(\.element)
     }
 
     /// Names, numbers with units, years, basis words, connectors and change
@@ -229,12 +331,13 @@ struct NarrativeReader {
             return Array(text[position..<(position + characters.count)]) == characters
         }
         outer: while index < text.count {
-            // A year: 2023年, 2023年度, 2023年初.
+            // A year: 2023年, 2023年度, 2023年初; after 较/比 it is a comparison.
             if index + 4 < text.count, text[index...(index + 3)].allSatisfy(\.isASCII),
                text[index...(index + 3)].allSatisfy(\.isNumber), text[index + 4] == "年",
                let year = Int(String(text[index...(index + 3)])), (1990...2100).contains(year),
                index == 0 || !(text[index - 1].isASCII && text[index - 1].isNumber) {
-                tokens.append(.year(year))
+                let comparison = index > 0 && Self.comparisonYearPrefixes.contains(text[index - 1])
+                tokens.append(comparison ? .comparisonYear(year) : .year(year))
                 index += 5
                 if index < text.count, text[index] == "度" || text[index] == "末" || text[index] == "终" { index += 1 }
                 if index < text.count, text[index] == "初" { initialContext = true; index += 1 }
@@ -250,9 +353,17 @@ struct NarrativeReader {
                     unit = candidate
                     break
                 }
-                tokens.append(.number(number, unit: unit))
+                let followedByColon = unit.isEmpty && end < text.count && (text[end] == ":" || text[end] == "：")
+                tokens.append(followedByColon ? .ratioPart : .number(number, unit: unit))
                 index = end + unit.count
                 continue
+            }
+            if matches("上年结转", at: index) { tokens.append(.qualifier); index += 4; continue }
+            for word in Self.qualifiers where matches(word, at: index) {
+                tokens.append(.qualifier); index += word.count; continue outer
+            }
+            for word in Self.approvalWords where matches(word, at: index) {
+                tokens.append(.approval); index += word.count; continue outer
             }
             for word in Self.lastYearWords where matches(word, at: index) {
                 tokens.append(.lastYear); index += word.count; continue outer
@@ -267,7 +378,12 @@ struct NarrativeReader {
                 let after = index + word.count
                 let comparison = index > 0 && (text[index - 1] == "较" || text[index - 1] == "比")
                 let process = Self.processWords.contains { matches($0, at: after) }
-                tokens.append(comparison || process ? .filler : .basis(basis))
+                    || (word == "计划" && index >= 2 && matches("工作", at: index - 2))      // 工作计划
+                    || (word == "预算" && matches("范围", at: after))                          // 预算范围内
+                    || (word == "应保" && matches("尽保", at: after))                          // 应保尽保
+                // Only a bare 预算 after 年初 is the initial budget; 全年预算数 stays budget.
+                let effective = (word == "预算" || word == "预算安排") && initialContext ? Basis.initial : basis
+                tokens.append(comparison || process ? .filler : .basis(effective))
                 index = after
                 continue outer
             }

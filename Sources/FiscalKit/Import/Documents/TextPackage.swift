@@ -186,7 +186,8 @@ public enum TextPackage {
         guard let year = leadingYear(heading) ?? documentYear else { return nil }
         var word = TextNormalization.key(heading)
         if let range = word.range(of: #"^\d{4}年度?"#, options: .regularExpression) { word.removeSubrange(range) }
-        guard let basis = Basis(word: word) else { return nil }
+        // A heading must name its basis: "2022年" alone (a two-level header) is not a column.
+        guard !word.isEmpty, let basis = Basis(word: word) else { return nil }
         return (year, basis)
     }
 
@@ -247,7 +248,12 @@ public enum TextPackage {
             if isValueCell(cell.text) { continue }           // a stray value: counted below with its label
             var values: [TextCell] = []
             while index < cells.count, isValueCell(cells[index].text) { values.append(cells[index]); index += 1 }
-            if values.isEmpty || values.count == columns {
+            if values.contains(where: { FigureText.isMissing(TextNormalization.foldWidth(TextNormalization.trim($0.text))) }) {
+                // A dash may stand in an extra blank column: without the empty cells, unplaceable.
+                reading.unread.append(UnreadLine(line: cell.line, text: ([cell] + values).map(\.text).joined(separator: " | "),
+                                                 reason: "a dash in a table without its empty cells: the values cannot be placed",
+                                                 cell: cell.cell))
+            } else if values.isEmpty || values.count == columns {
                 result.append([cell] + values)
             } else {
                 reading.unread.append(UnreadLine(line: cell.line, text: ([cell] + values).map(\.text).joined(separator: " | "),
@@ -277,7 +283,16 @@ public enum TextPackage {
                 continue
             }
             if let header = staffHeader, first.isEmpty {
-                readStaff(header: header, values: Array(row.dropFirst()), year: year, catalog: catalog, into: &reading)
+                var values = Array(row.dropFirst())
+                while let last = values.last, last.text.isEmpty { values.removeLast() }
+                if values.count == header.count + 1, let blank = values.first, blank.text.isEmpty { values.removeFirst() }
+                if values.count == header.count {
+                    readStaff(header: header, values: values, year: year, catalog: catalog, into: &reading)
+                } else {
+                    reading.unread.append(UnreadLine(line: row[0].line, text: rowText(row),
+                                                     reason: "\(values.count) staff values for \(header.count) headings: they cannot be placed",
+                                                     cell: row[0].cell))
+                }
                 staffHeader = nil
                 continue
             }
@@ -307,16 +322,30 @@ public enum TextPackage {
 
     static func readMoneyRows(_ moneyRows: [[TextCell]], columns: [(year: Int, basis: Basis)], catalog: MetricCatalog,
                               into reading: inout DocumentReading) {
-        // Tables with an extra blank column: some row has a value in the cell
-        // after the last column. Decided for the whole table, never per row.
-        let extraColumn = moneyRows.contains { row in
-            row.count > columns.count + 1 && !row[columns.count + 1].text.isEmpty
+        // Tables with an extra blank column (baicang): the cell after the label is
+        // blank or a dash in every row, and some row has a value one cell past the
+        // last column. Decided for the whole table, never per row, and never by text.
+        let lastIndex = columns.count + 1
+        let firstBlank = moneyRows.allSatisfy { $0.count < 2 || $0[1].text.isEmpty || FigureText.isMissing($0[1].text) }
+        let lastHasValue = moneyRows.contains { $0.count > lastIndex && isValueCell($0[lastIndex].text) }
+        let lastEmpty = moneyRows.allSatisfy { $0.count <= lastIndex || $0[lastIndex].text.isEmpty }
+        let extraColumn = firstBlank && lastHasValue
+        if firstBlank && lastEmpty && moneyRows.contains(where: { $0.count > lastIndex }) {
+            // A first column empty everywhere and a last one empty everywhere: the
+            // values could belong to either; nothing is placed.
+            for row in moneyRows where row.dropFirst().contains(where: { isValueCell($0.text) }) {
+                reading.unread.append(UnreadLine(line: row[0].line, text: rowText(row),
+                                                 reason: "the first column is empty in every row and so is the last: the values cannot be placed",
+                                                 cell: row[0].cell))
+            }
+            return
         }
         for row in moneyRows {
             var values = Array(row.dropFirst())
             if extraColumn { values = Array(values.dropFirst()) }
             let placed = values.prefix(columns.count)
-            let leftover = values.dropFirst(columns.count).filter { !$0.text.isEmpty }
+            // Cells past the last column: a note ("含追加采购") is ignored, a value is not.
+            let leftover = values.dropFirst(columns.count).filter { isValueCell($0.text) }
             let label = metricLabel(row[0].text)
             let hasFigures = row.dropFirst().contains { looksLikeFigure($0.text) }
             guard leftover.isEmpty else {
@@ -376,6 +405,11 @@ public enum TextPackage {
         var label = text
         while let last = label.last, last == ":" || last == "：" { label.removeLast() }
         return label
+    }
+
+    /// Cells up to the last non-empty one.
+    static func trimmedCount(_ row: [TextCell]) -> Int {
+        (row.lastIndex { !$0.text.isEmpty } ?? -1) + 1
     }
 
     static func rowText(_ row: [TextCell]) -> String {
@@ -485,6 +519,17 @@ public enum TextPackage {
             let keys = row.map { TextNormalization.key($0.text) }
             if keys.contains("年初预算数") && keys.contains("全年执行数") {
                 header = row
+                continue
+            }
+            if keys.contains(where: { $0.contains("绩效指标") || $0.contains("一级指标") || $0.contains("年度总体目标") }) {
+                header = nil          // the indicator rows have columns of their own
+            }
+            if let current = header, trimmedCount(row) != trimmedCount(current),
+               let labelIndex = keys.firstIndex(where: { !$0.isEmpty }),
+               catalog.metric(named: metricLabel(row[labelIndex].text)) != nil,
+               row.dropFirst(labelIndex + 1).contains(where: { isValueCell($0.text) }) {
+                reading.unread.append(UnreadLine(line: row[0].line, text: rowText(row),
+                                                 reason: "a form row whose cells do not line up with its header", cell: row[0].cell))
                 continue
             }
             if let header, let labelIndex = keys.firstIndex(where: { !$0.isEmpty }),
