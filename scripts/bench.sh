@@ -44,21 +44,30 @@ print("rows", write(f"{work}/bench-quarter.csv", rows // 4), file=sys.stderr)
 PY
 size=$(du -h "$work/bench.csv" | cut -f1)
 
-runs=${BENCH_RUNS:-3}
-measure() {  # measure LABEL DB COMMAND... → "median_seconds peak_kb" over $runs runs, each into a new DB
+runs=${BENCH_RUNS:-5}
+run() {  # run LABEL DB COMMAND...: one timed run into a new database, appended to LABEL.times
   local label=$1 db=$2; shift 2
-  for _ in $(seq "$runs"); do
-    rm -f "$db" "$db-wal" "$db-shm"
-    /usr/bin/time -f "%e %M" -a -o "$work/$label.times" "$@" >"$work/$label.out" 2>"$work/$label.err" || {
-      echo "$label failed:" >&2; cat "$work/$label.err" >&2; exit 1; }
-  done
-  sort -n "$work/$label.times" | awk -v n="$runs" 'NR == int((n + 1) / 2) { t = $1 } { if ($2 > m) m = $2 } END { print t, m }'
+  rm -f "$db" "$db-wal" "$db-shm"
+  /usr/bin/time -f "%e %M" -a -o "$work/$label.times" "$@" >"$work/$label.out" 2>"$work/$label.err" || {
+    echo "$label failed:" >&2; cat "$work/$label.err" >&2; exit 1; }
+}
+median() {  # median LABEL → "median_seconds peak_kb"
+  sort -n "$work/$1.times" | awk -v n="$runs" 'NR == int((n + 1) / 2) { t = $1 } { if ($2 > m) m = $2 } END { print t, m }'
 }
 
+# The three commands take turns, so a change in the machine's load (it is
+# shared) touches all of them alike.
 rm -f "$work"/*.sqlite* "$work"/*.times
-read -r fiscal_s fiscal_kb < <(measure fiscal "$work/fiscal.sqlite" "$fiscal" import --db "$work/fiscal.sqlite" "$work/bench.csv")
-read -r quarter_s quarter_kb < <(measure quarter "$work/quarter.sqlite" "$fiscal" import --db "$work/quarter.sqlite" "$work/bench-quarter.csv")
-read -r sqlite_s sqlite_kb < <(measure sqlite3 "$work/plain.sqlite" sqlite3 "$work/plain.sqlite" ".mode csv" ".import $work/bench.csv t")
+for _ in $(seq "$runs"); do
+  run fiscal "$work/fiscal.sqlite" "$fiscal" import --db "$work/fiscal.sqlite" "$work/bench.csv"
+  run sqlite3 "$work/plain.sqlite" sqlite3 "$work/plain.sqlite" ".mode csv" ".import $work/bench.csv t"
+  run quarter "$work/quarter.sqlite" "$fiscal" import --db "$work/quarter.sqlite" "$work/bench-quarter.csv"
+done
+read -r fiscal_s fiscal_kb < <(median fiscal)
+read -r quarter_s quarter_kb < <(median quarter)
+read -r sqlite_s sqlite_kb < <(median sqlite3)
+all_fiscal=$(cut -d' ' -f1 "$work/fiscal.times" | tr '\n' ' ')
+all_sqlite=$(cut -d' ' -f1 "$work/sqlite3.times" | tr '\n' ' ')
 stored=$(sqlite3 "$work/fiscal.sqlite" "SELECT count(*) FROM observations")
 ratio=$(python3 -c "print(f'{$sqlite_s / $fiscal_s:.2f}')")
 
@@ -66,7 +75,8 @@ cat <<MD
 ### Import of $rows rows ($size), $(date -u +%Y-%m-%d), $(nproc) cores
 Command: \`bash scripts/bench.sh $rows\`
 
-Median of $runs runs each, every run into a new database.
+Median of $runs interleaved runs each, every run into a new database
+(all runs, s — fiscal: $all_fiscal; sqlite3: $all_sqlite).
 
 | what | time (s) | peak memory (MiB) |
 | --- | ---: | ---: |

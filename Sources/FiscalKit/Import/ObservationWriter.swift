@@ -40,7 +40,10 @@ struct ObservationKey: Hashable {
 /// the whole database.
 final class ObservationWriter {
     static let batchSize = 64
-    static let parametersPerRow = 10
+    /// 8 parameters a row when every row has the same part and no cell (tidy
+    /// CSV: the measured hot path), 10 when part and cell vary (packages).
+    let parametersPerRow: Int
+    private let fixedPart: Bool
 
     private let db: Database
     private let importID: Int64
@@ -62,11 +65,16 @@ final class ObservationWriter {
     private var pendingText: [UInt8] = []
     private var pendingTextEnds: [Int] = []
 
-    init(db: Database, importID: Int64) throws {
+    /// `part`: the part of every row (a literal in the statement), or nil when
+    /// each row names its own.
+    init(db: Database, importID: Int64, part: String? = nil) throws {
         self.db = db
         self.importID = importID
+        fixedPart = part != nil
+        parametersPerRow = part != nil ? 8 : 10
         let columns = "unit_id, year, quarter, metric_id, basis, value_e6, import_id, part, line, raw_text, cell"
-        let row = "(?, ?, ?, ?, ?, ?, \(importID), ?, ?, ?, ?)"   // the import id is ours, not user text
+        // The import id and a fixed part are ours, never user text.
+        let row = part.map { "(?, ?, ?, ?, ?, ?, \(importID), '\($0)', ?, ?, NULL)" } ?? "(?, ?, ?, ?, ?, ?, \(importID), ?, ?, ?, ?)"
         single = try db.makeStatement(sql: "INSERT INTO observations(\(columns)) VALUES \(row)")
         batch = try db.makeStatement(sql: "INSERT INTO observations(\(columns)) VALUES "
             + Array(repeating: row, count: Self.batchSize).joined(separator: ", "))
@@ -81,13 +89,16 @@ final class ObservationWriter {
     /// import; `part` is an interned C string (csv, table, form …).
     func add(_ key: ObservationKey, value: Int64, part: UnsafePointer<CChar>, line: Int,
              rawText: UnsafeBufferPointer<UInt8>, unitIsNew: Bool, cell: String? = nil) throws {
-        try countConflict(key, value: value, unitIsNew: unitIsNew)
-        bloom.insert(key.mixedHash)
+        let hash = key.mixedHash
+        try countConflict(key, hash: hash, value: value, unitIsNew: unitIsNew)
+        bloom.insert(hash)
         pendingKeys.append(key)
         pendingValues.append(value)
         pendingLines.append(Int64(line))
-        pendingParts.append(part)
-        pendingCells.append(cell)
+        if !fixedPart {
+            pendingParts.append(part)
+            pendingCells.append(cell)
+        }
         pendingText.append(contentsOf: rawText)
         pendingTextEnds.append(pendingText.count)
         if pendingKeys.count == Self.batchSize { try flush() }
@@ -101,10 +112,10 @@ final class ObservationWriter {
         sqlite3_clear_bindings(lookup.sqliteStatement)
     }
 
-    private func countConflict(_ key: ObservationKey, value: Int64, unitIsNew: Bool) throws {
+    private func countConflict(_ key: ObservationKey, hash: UInt64, value: Int64, unitIsNew: Bool) throws {
         // The filter holds every key this import queued or wrote: a "no" means
         // nothing of this import is under the key, and for a new unit nothing at all.
-        let seen = bloom.mightContain(key.mixedHash)
+        let seen = bloom.mightContain(hash)
         var disagrees = false
         if seen {
             for (index, pending) in pendingKeys.enumerated() where pending == key && pendingValues[index] != value {
@@ -149,7 +160,7 @@ final class ObservationWriter {
                 let handle = statement.sqliteStatement
                 sqlite3_reset(handle)
                 for (slot, row) in rows.enumerated() {
-                    let base = Int32(slot * Self.parametersPerRow)
+                    let base = Int32(slot * parametersPerRow)
                     let key = pendingKeys[row]
                     sqlite3_bind_int64(handle, base + 1, key.unitID)
                     sqlite3_bind_int64(handle, base + 2, Int64(key.year))
@@ -157,21 +168,25 @@ final class ObservationWriter {
                     sqlite3_bind_int64(handle, base + 4, key.metricID)
                     sqlite3_bind_text(handle, base + 5, key.basis, -1, nil)
                     sqlite3_bind_int64(handle, base + 6, pendingValues[row])
-                    sqlite3_bind_text(handle, base + 7, pendingParts[row], -1, nil)
+                    // Fixed part: line, raw_text at 7, 8. Varying: part, line, raw_text, cell at 7…10.
+                    let shift: Int32 = fixedPart ? 0 : 1
+                    if !fixedPart { sqlite3_bind_text(handle, base + 7, pendingParts[row], -1, nil) }
                     if pendingLines[row] > 0 {
-                        sqlite3_bind_int64(handle, base + 8, pendingLines[row])
+                        sqlite3_bind_int64(handle, base + 7 + shift, pendingLines[row])
                     } else {
-                        sqlite3_bind_null(handle, base + 8)
-                    }
-                    if let cell = pendingCells[row] {
-                        sqlite3_bind_text(handle, base + 10, cell, -1, transient)
-                    } else {
-                        sqlite3_bind_null(handle, base + 10)
+                        sqlite3_bind_null(handle, base + 7 + shift)
                     }
                     let start = row == 0 ? 0 : pendingTextEnds[row - 1]
                     let length = pendingTextEnds[row] - start
                     let pointer = UnsafeRawPointer(text.baseAddress.map { $0 + start } ?? UnsafePointer(bitPattern: 1)!)
-                    sqlite3_bind_text(handle, base + 9, pointer.assumingMemoryBound(to: CChar.self), Int32(length), transient)
+                    sqlite3_bind_text(handle, base + 8 + shift, pointer.assumingMemoryBound(to: CChar.self), Int32(length), transient)
+                    if !fixedPart {
+                        if let cell = pendingCells[row] {
+                            sqlite3_bind_text(handle, base + 10, cell, -1, transient)
+                        } else {
+                            sqlite3_bind_null(handle, base + 10)
+                        }
+                    }
                 }
                 let step = sqlite3_step(handle)
                 guard step == SQLITE_DONE else { throw error(step) }

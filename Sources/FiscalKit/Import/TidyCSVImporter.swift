@@ -135,7 +135,7 @@ struct TidyCSVImporter {
         let basisPointers = Dictionary(uniqueKeysWithValues: Basis.allCases.map { ($0, cStrings.intern($0.rawValue)) })
         let csvPart = cStrings.intern("csv")
 
-        let writer = try ObservationWriter(db: db, importID: importID)
+        let writer = try ObservationWriter(db: db, importID: importID, part: "csv")
 
         var problems: [LocatedProblem] = []
         var problemCount = 0
@@ -227,6 +227,7 @@ struct TidyCSVImporter {
                 metric = slot
             }
 
+            let slot = metric!      // one copy per row: every `metric!` copied two Strings
             // Basis and quarter: empty means final and the whole year.
             var basis = bytes(basisAt) { $0.isEmpty ? Basis.final : basisCache.value(for: $0) }
             if basis == nil {
@@ -238,8 +239,8 @@ struct TidyCSVImporter {
                 bytes(basisAt) { basisCache.insert(parsed, for: $0) }
                 basis = parsed
             }
-            if metric!.isIndicator && basis != .reported {
-                problem("\(metric!.code) is a derived indicator: only its reported values are stored (basis reported)")
+            if slot.isIndicator && basis != .reported {
+                problem("\(slot.code) is a derived indicator: only its reported values are stored (basis reported)")
                 continue
             }
             var quarter = bytes(quarterAt) { field -> Int? in
@@ -260,11 +261,11 @@ struct TidyCSVImporter {
             // Value: plain ASCII decimals without a String, the rest by FigureText.
             let reading: FigureText.Reading = bytes(valueAt) { field in
                 if let plain = PlainDecimal(utf8: field), let e6 = plain.scaled(by: 0),
-                   !metric!.isHeadCount || e6 % ExactValue.scale == 0 {
+                   !slot.isHeadCount || e6 % ExactValue.scale == 0 {
                     return .value(ExactValue(e6: e6))
                 }
                 guard let valueText = String(validating: field, as: UTF8.self) else { return .invalid(invalidText) }
-                return FigureText.read(valueText, unit: metric!.unit)
+                return FigureText.read(valueText, unit: slot.unit)
             }
             let value: ExactValue
             switch reading {
@@ -272,14 +273,14 @@ struct TidyCSVImporter {
                 missing += 1
                 continue
             case let .invalid(message):
-                problem(message == invalidText ? message : "\(metric!.code): \(message)")
+                problem(message == invalidText ? message : "\(slot.code): \(message)")
                 continue
             case let .value(parsed):
                 value = parsed
             }
 
             if problemCount > 0 { continue }   // the file will be rolled back; keep checking only
-            let key = ObservationKey(unitID: unit!.id, year: year, quarter: quarter!, metricID: metric!.id,
+            let key = ObservationKey(unitID: unit!.id, year: year, quarter: quarter!, metricID: slot.id,
                                      basis: basisPointers[basis!]!)
             try bytes(valueAt) { raw in
                 try writer.add(key, value: value.e6, part: csvPart, line: reader.line, rawText: raw, unitIsNew: unit!.isNew)
