@@ -16,14 +16,7 @@ struct Conflicts: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var output: FormatOptions
 
-    @Option(help: "Only this unit (repeatable).")
-    var unit: [String] = []
-
-    @Option(help: "Only this year (repeatable).")
-    var year: [Int] = []
-
-    @Option(help: "Only this metric: code or 中文 name (repeatable).")
-    var metric: [String] = []
+    @OptionGroup var only: FactFilterOptions
 
     @Flag(help: "Instead: stated totals (三公经费, 公务用车…) whose parts do not add up to them.")
     var totals = false
@@ -31,7 +24,7 @@ struct Conflicts: ParsableCommand {
     func run() throws {
         do {
             let store = try database.open(readOnly: true)
-            let filter = StoreQueries.FactFilter(units: unit, years: year, metrics: metric)
+            let filter = only.filter
             let queries = StoreQueries(database: store)
             if totals {
                 print(try queries.totalsDisagreeing(filter).rendered(as: output.format), terminator: "")

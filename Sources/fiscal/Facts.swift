@@ -16,19 +16,12 @@ struct Facts: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var output: FormatOptions
 
-    @Option(help: "Only this unit (repeatable).")
-    var unit: [String] = []
-
-    @Option(help: "Only this year (repeatable).")
-    var year: [Int] = []
-
-    @Option(help: "Only this metric: code or 中文 name (repeatable).")
-    var metric: [String] = []
+    @OptionGroup var only: FactFilterOptions
 
     func run() throws {
         do {
             let store = try database.open(readOnly: true)
-            let filter = StoreQueries.FactFilter(units: unit, years: year, metrics: metric)
+            let filter = only.filter
             print(try StoreQueries(database: store).facts(filter).rendered(as: output.format), terminator: "")
         } catch { fail(error) }
     }

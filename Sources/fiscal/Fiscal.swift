@@ -29,6 +29,20 @@ struct DatabaseOptions: ParsableArguments {
     }
 }
 
+/// --unit, --year and --metric of the commands that list figures.
+struct FactFilterOptions: ParsableArguments {
+    @Option(help: "Only this unit (repeatable).")
+    var unit: [String] = []
+
+    @Option(help: "Only this year (repeatable).")
+    var year: [Int] = []
+
+    @Option(help: "Only this metric: code or 中文 name (repeatable).")
+    var metric: [String] = []
+
+    var filter: StoreQueries.FactFilter { .init(units: unit, years: year, metrics: metric) }
+}
+
 /// The output format option of commands that print tables.
 struct FormatOptions: ParsableArguments {
     @Option(name: .long, help: "table, csv, json or markdown.")

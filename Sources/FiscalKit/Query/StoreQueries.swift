@@ -28,23 +28,7 @@ public struct StoreQueries {
     /// Columns: unit,region,kind,year,quarter,metric,basis,value,source,location.
     public func facts(_ filter: FactFilter = FactFilter()) throws -> ResultTable {
         try database.queue.read { db in
-            var conditions: [String] = []
-            var arguments = StatementArguments()
-            if !filter.units.isEmpty {
-                let ids = try Self.unitIDs(filter.units, db)
-                conditions.append("unit_id IN (\(Self.placeholders(ids.count)))")
-                arguments += StatementArguments(ids)
-            }
-            if !filter.years.isEmpty {
-                conditions.append("year IN (\(Self.placeholders(filter.years.count)))")
-                arguments += StatementArguments(filter.years)
-            }
-            if !filter.metrics.isEmpty {
-                let codes = try Self.metricCodes(filter.metrics, db)
-                conditions.append("metric IN (\(Self.placeholders(codes.count)))")
-                arguments += StatementArguments(codes)
-            }
-            let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+            let (whereClause, arguments) = try Self.whereClause(filter, db)
             let rows = try Row.fetchCursor(db, sql: """
                 SELECT unit, region, kind, year, quarter, metric, basis, value_e6, source, location
                 FROM facts \(whereClause)
@@ -70,23 +54,7 @@ public struct StoreQueries {
     /// source; `resolved` marks the one the facts view picked.
     public func conflicts(_ filter: FactFilter = FactFilter()) throws -> ResultTable {
         try database.queue.read { db in
-            var conditions: [String] = []
-            var arguments = StatementArguments()
-            if !filter.units.isEmpty {
-                let ids = try Self.unitIDs(filter.units, db)
-                conditions.append("c.unit_id IN (\(Self.placeholders(ids.count)))")
-                arguments += StatementArguments(ids)
-            }
-            if !filter.years.isEmpty {
-                conditions.append("c.year IN (\(Self.placeholders(filter.years.count)))")
-                arguments += StatementArguments(filter.years)
-            }
-            if !filter.metrics.isEmpty {
-                let codes = try Self.metricCodes(filter.metrics, db)
-                conditions.append("c.metric IN (\(Self.placeholders(codes.count)))")
-                arguments += StatementArguments(codes)
-            }
-            let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+            let (whereClause, arguments) = try Self.whereClause(filter, db, table: "c.")
             let rows = try Row.fetchCursor(db, sql: """
                 SELECT c.unit, c.region, c.kind, c.year, c.quarter, c.metric, c.basis, c.value_e6,
                        f.id IS NOT NULL AS resolved, c.source, c.location, c.part, c.raw_text
@@ -191,6 +159,28 @@ public struct StoreQueries {
     }
 
     // MARK: Helpers
+
+    /// The WHERE clause of a filter over a view with unit_id, year and metric
+    /// columns; names become bound ids and codes, never SQL text.
+    static func whereClause(_ filter: FactFilter, _ db: Database, table: String = "") throws -> (String, StatementArguments) {
+        var conditions: [String] = []
+        var arguments = StatementArguments()
+        if !filter.units.isEmpty {
+            let ids = try unitIDs(filter.units, db)
+            conditions.append("\(table)unit_id IN (\(placeholders(ids.count)))")
+            arguments += StatementArguments(ids)
+        }
+        if !filter.years.isEmpty {
+            conditions.append("\(table)year IN (\(placeholders(filter.years.count)))")
+            arguments += StatementArguments(filter.years)
+        }
+        if !filter.metrics.isEmpty {
+            let codes = try metricCodes(filter.metrics, db)
+            conditions.append("\(table)metric IN (\(placeholders(codes.count)))")
+            arguments += StatementArguments(codes)
+        }
+        return (conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "), arguments)
+    }
 
     static func optional(_ text: String?) -> ResultTable.Cell {
         text.map { .text($0) } ?? .missing
