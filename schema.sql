@@ -189,3 +189,199 @@ JOIN (
     HAVING COUNT(DISTINCT value_e6) > 1
 ) k ON k.unit_id = d.unit_id AND k.year = d.year AND k.quarter = d.quarter
    AND k.metric_id = d.metric_id AND k.basis = d.basis;
+
+-- migration: v2-indicators
+
+-- The indicators of domain.md (codes, formulas and directions: indicators.csv),
+-- computed from the resolved facts, readable and usable in sqlite3:
+--   SELECT * FROM indicator_trend WHERE indicator = 'nontax_cost_rate';
+-- A unit/year lacking an input has no value (NULL) and a reason; money sums
+-- stay exact integers (value_e6) until divided.
+
+-- One row per unit, year and quarter with the resolved inputs; a column is
+-- the metric's final value, or metric_basis for another basis.
+CREATE VIEW indicator_inputs AS
+SELECT unit_id, year, quarter,
+    MAX(CASE WHEN metric = 'three_public_total' AND basis = 'final' THEN value_e6 END) AS three_public_total,
+    MAX(CASE WHEN metric = 'overseas_travel' AND basis = 'final' THEN value_e6 END) AS overseas_travel,
+    MAX(CASE WHEN metric = 'vehicle_total' AND basis = 'final' THEN value_e6 END) AS vehicle_total,
+    MAX(CASE WHEN metric = 'vehicle_purchase' AND basis = 'final' THEN value_e6 END) AS vehicle_purchase,
+    MAX(CASE WHEN metric = 'vehicle_operation' AND basis = 'final' THEN value_e6 END) AS vehicle_operation,
+    MAX(CASE WHEN metric = 'official_reception' AND basis = 'final' THEN value_e6 END) AS official_reception,
+    MAX(CASE WHEN metric = 'seven_items_total' AND basis = 'final' THEN value_e6 END) AS seven_items_total,
+    MAX(CASE WHEN metric = 'office_expense' AND basis = 'final' THEN value_e6 END) AS office_expense,
+    MAX(CASE WHEN metric = 'printing' AND basis = 'final' THEN value_e6 END) AS printing,
+    MAX(CASE WHEN metric = 'postal' AND basis = 'final' THEN value_e6 END) AS postal,
+    MAX(CASE WHEN metric = 'travel' AND basis = 'final' THEN value_e6 END) AS travel,
+    MAX(CASE WHEN metric = 'meeting' AND basis = 'final' THEN value_e6 END) AS meeting,
+    MAX(CASE WHEN metric = 'training' AND basis = 'final' THEN value_e6 END) AS training,
+    MAX(CASE WHEN metric = 'meeting_training' AND basis = 'final' THEN value_e6 END) AS meeting_training,
+    MAX(CASE WHEN metric = 'utilities_travel' AND basis = 'final' THEN value_e6 END) AS utilities_travel,
+    MAX(CASE WHEN metric = 'nontax_collection_cost' AND basis = 'final' THEN value_e6 END) AS nontax_collection_cost,
+    MAX(CASE WHEN metric = 'nontax_revenue' AND basis = 'final' THEN value_e6 END) AS nontax_revenue,
+    MAX(CASE WHEN metric = 'resident_population' AND basis = 'final' THEN value_e6 END) AS resident_population,
+    MAX(CASE WHEN metric = 'supported_population' AND basis = 'final' THEN value_e6 END) AS supported_population,
+    MAX(CASE WHEN metric = 'staff_in_service' AND basis = 'final' THEN value_e6 END) AS staff_in_service,
+    MAX(CASE WHEN metric = 'staff_retired' AND basis = 'final' THEN value_e6 END) AS staff_retired,
+    MAX(CASE WHEN metric = 'staff_authorized' AND basis = 'final' THEN value_e6 END) AS staff_authorized,
+    MAX(CASE WHEN metric = 'total_funds' AND basis = 'final' THEN value_e6 END) AS total_funds,
+    MAX(CASE WHEN metric = 'public_funds' AND basis = 'final' THEN value_e6 END) AS public_funds,
+    MAX(CASE WHEN metric = 'government_procurement' AND basis = 'final' THEN value_e6 END) AS government_procurement,
+    MAX(CASE WHEN metric = 'three_guarantees' AND basis = 'final' THEN value_e6 END) AS three_guarantees,
+    MAX(CASE WHEN metric = 'general_budget_expenditure' AND basis = 'final' THEN value_e6 END) AS general_budget_expenditure,
+    MAX(CASE WHEN metric = 'tax_revenue' AND basis = 'final' THEN value_e6 END) AS tax_revenue,
+    MAX(CASE WHEN metric = 'fiscal_revenue' AND basis = 'final' THEN value_e6 END) AS fiscal_revenue,
+    MAX(CASE WHEN metric = 'social_insured' AND basis = 'final' THEN value_e6 END) AS social_insured,
+    MAX(CASE WHEN metric = 'medical_insured' AND basis = 'final' THEN value_e6 END) AS medical_insured,
+    MAX(CASE WHEN metric = 'benefit_covered' AND basis = 'final' THEN value_e6 END) AS benefit_covered,
+    MAX(CASE WHEN metric = 'benefit_eligible' AND basis = 'final' THEN value_e6 END) AS benefit_eligible,
+    MAX(CASE WHEN metric = 'three_public_total' AND basis = 'budget' THEN value_e6 END) AS three_public_total_budget,
+    MAX(CASE WHEN metric = 'overseas_travel' AND basis = 'budget' THEN value_e6 END) AS overseas_travel_budget,
+    MAX(CASE WHEN metric = 'vehicle_total' AND basis = 'budget' THEN value_e6 END) AS vehicle_total_budget,
+    MAX(CASE WHEN metric = 'vehicle_purchase' AND basis = 'budget' THEN value_e6 END) AS vehicle_purchase_budget,
+    MAX(CASE WHEN metric = 'vehicle_operation' AND basis = 'budget' THEN value_e6 END) AS vehicle_operation_budget,
+    MAX(CASE WHEN metric = 'official_reception' AND basis = 'budget' THEN value_e6 END) AS official_reception_budget,
+    MAX(CASE WHEN metric = 'total_funds' AND basis = 'budget' THEN value_e6 END) AS total_funds_budget,
+    MAX(CASE WHEN metric = 'total_funds' AND basis = 'initial' THEN value_e6 END) AS total_funds_initial,
+    MAX(CASE WHEN metric = 'public_funds' AND basis = 'budget' THEN value_e6 END) AS public_funds_budget,
+    MAX(CASE WHEN metric = 'government_procurement' AND basis = 'budget' THEN value_e6 END) AS government_procurement_budget,
+    MAX(CASE WHEN metric = 'three_guarantees' AND basis = 'plan' THEN value_e6 END) AS three_guarantees_plan,
+    MAX(CASE WHEN metric = 'tax_revenue' AND basis = 'plan' THEN value_e6 END) AS tax_revenue_plan,
+    MAX(CASE WHEN metric = 'fiscal_revenue' AND basis = 'plan' THEN value_e6 END) AS fiscal_revenue_plan
+FROM facts
+GROUP BY unit_id, year, quarter;
+
+-- Composite money figures: a stated total, else the sum of its parts; a
+-- missing part leaves the sum missing (never 0).
+CREATE VIEW indicator_parts AS
+SELECT *,
+    COALESCE(three_public_total, overseas_travel + COALESCE(vehicle_total, vehicle_purchase + vehicle_operation) + official_reception) AS three_public_e6,
+    COALESCE(three_public_total_budget, overseas_travel_budget + COALESCE(vehicle_total_budget, vehicle_purchase_budget + vehicle_operation_budget) + official_reception_budget) AS three_public_budget_e6,
+    COALESCE(seven_items_total,
+             CASE WHEN travel IS NULL AND utilities_travel IS NOT NULL THEN NULL
+                  ELSE office_expense + printing + postal + travel
+                       + COALESCE(meeting + training, meeting_training) + official_reception END) AS seven_items_e6
+FROM indicator_inputs;
+
+CREATE VIEW indicator_values AS
+SELECT unit_id, year, quarter, 'three_public' AS indicator, three_public_e6 / 1000000.0 AS value,
+       CASE WHEN three_public_e6 IS NULL THEN 'needs three_public_total, or overseas_travel + vehicle_total (or vehicle_purchase + vehicle_operation) + official_reception' END AS reason
+FROM indicator_parts
+UNION ALL
+SELECT unit_id, year, quarter, 'three_public_control_rate', 100.0 * three_public_e6 / NULLIF(three_public_budget_e6, 0),
+       CASE WHEN three_public_e6 IS NULL THEN 'needs the final 三公经费'
+            WHEN three_public_budget_e6 IS NULL THEN 'needs the 三公经费 budget'
+            WHEN three_public_budget_e6 = 0 THEN 'the 三公经费 budget is 0' END
+FROM indicator_parts
+UNION ALL
+SELECT unit_id, year, quarter, 'seven_items', seven_items_e6 / 1000000.0,
+       CASE WHEN seven_items_e6 IS NOT NULL THEN NULL
+            WHEN travel IS NULL AND utilities_travel IS NOT NULL
+                 THEN 'travel is stated only together with utilities (水费、电费、差旅费), which is not a component: no sum'
+            ELSE 'needs seven_items_total, or office_expense, printing, postal, travel, meeting and training (or meeting_training), official_reception' END
+FROM indicator_parts
+UNION ALL
+SELECT unit_id, year, quarter, 'nontax_cost_rate', 100.0 * nontax_collection_cost / NULLIF(nontax_revenue, 0),
+       CASE WHEN nontax_collection_cost IS NULL THEN 'needs nontax_collection_cost'
+            WHEN nontax_revenue IS NULL THEN 'needs nontax_revenue'
+            WHEN nontax_revenue = 0 THEN 'nontax_revenue is 0' END
+FROM indicator_parts
+UNION ALL
+SELECT unit_id, year, quarter, 'supported_ratio',
+       1.0 * resident_population / NULLIF(COALESCE(supported_population, staff_in_service + staff_retired), 0),
+       CASE WHEN resident_population IS NULL THEN 'needs resident_population'
+            WHEN COALESCE(supported_population, staff_in_service + staff_retired) IS NULL
+                 THEN 'needs supported_population, or staff_in_service + staff_retired'
+            WHEN COALESCE(supported_population, staff_in_service + staff_retired) = 0 THEN 'no supported persons' END
+FROM indicator_parts
+UNION ALL
+SELECT unit_id, year, quarter, 'staff_control_rate', 100.0 * staff_in_service / NULLIF(staff_authorized, 0),
+       CASE WHEN staff_in_service IS NULL THEN 'needs staff_in_service'
+            WHEN staff_authorized IS NULL THEN 'needs staff_authorized'
+            WHEN staff_authorized = 0 THEN 'staff_authorized is 0' END
+FROM indicator_parts
+UNION ALL
+SELECT unit_id, year, quarter, 'budget_execution_rate', 100.0 * total_funds / NULLIF(total_funds_budget, 0),
+       CASE WHEN total_funds IS NULL THEN 'needs total_funds (final)'
+            WHEN total_funds_budget IS NULL THEN 'needs total_funds (budget)'
+            WHEN total_funds_budget = 0 THEN 'total_funds (budget) is 0' END
+FROM indicator_parts
+UNION ALL
+SELECT unit_id, year, quarter, 'budget_adjustment_rate', 100.0 * (total_funds_budget - total_funds_initial) / NULLIF(total_funds_initial, 0),
+       CASE WHEN total_funds_budget IS NULL THEN 'needs total_funds (budget)'
+            WHEN total_funds_initial IS NULL THEN 'needs total_funds (initial)'
+            WHEN total_funds_initial = 0 THEN 'total_funds (initial) is 0' END
+FROM indicator_parts
+UNION ALL
+SELECT unit_id, year, quarter, 'public_funds_control_rate', 100.0 * public_funds / NULLIF(public_funds_budget, 0),
+       CASE WHEN public_funds IS NULL THEN 'needs public_funds (final)'
+            WHEN public_funds_budget IS NULL THEN 'needs public_funds (budget)'
+            WHEN public_funds_budget = 0 THEN 'public_funds (budget) is 0' END
+FROM indicator_parts
+UNION ALL
+SELECT unit_id, year, quarter, 'procurement_execution_rate', 100.0 * government_procurement / NULLIF(government_procurement_budget, 0),
+       CASE WHEN government_procurement IS NULL THEN 'needs government_procurement (final)'
+            WHEN government_procurement_budget IS NULL THEN 'needs government_procurement (budget)'
+            WHEN government_procurement_budget = 0 THEN 'government_procurement (budget) is 0' END
+FROM indicator_parts
+UNION ALL
+SELECT unit_id, year, quarter, 'three_guarantees_share', 100.0 * three_guarantees / NULLIF(general_budget_expenditure, 0),
+       CASE WHEN three_guarantees IS NULL THEN 'needs three_guarantees (final)'
+            WHEN general_budget_expenditure IS NULL THEN 'needs general_budget_expenditure'
+            WHEN general_budget_expenditure = 0 THEN 'general_budget_expenditure is 0' END
+FROM indicator_parts
+UNION ALL
+SELECT unit_id, year, quarter, 'three_guarantees_coverage', 100.0 * three_guarantees / NULLIF(three_guarantees_plan, 0),
+       CASE WHEN three_guarantees IS NULL THEN 'needs three_guarantees (final)'
+            WHEN three_guarantees_plan IS NULL THEN 'needs three_guarantees (plan)'
+            WHEN three_guarantees_plan = 0 THEN 'three_guarantees (plan) is 0' END
+FROM indicator_parts
+UNION ALL
+SELECT unit_id, year, quarter, 'tax_completion_rate', 100.0 * tax_revenue / NULLIF(tax_revenue_plan, 0),
+       CASE WHEN tax_revenue IS NULL THEN 'needs tax_revenue (final)'
+            WHEN tax_revenue_plan IS NULL THEN 'needs tax_revenue (plan)'
+            WHEN tax_revenue_plan = 0 THEN 'tax_revenue (plan) is 0' END
+FROM indicator_parts
+UNION ALL
+SELECT unit_id, year, quarter, 'revenue_completion_rate', 100.0 * fiscal_revenue / NULLIF(fiscal_revenue_plan, 0),
+       CASE WHEN fiscal_revenue IS NULL THEN 'needs fiscal_revenue (final)'
+            WHEN fiscal_revenue_plan IS NULL THEN 'needs fiscal_revenue (plan)'
+            WHEN fiscal_revenue_plan = 0 THEN 'fiscal_revenue (plan) is 0' END
+FROM indicator_parts
+UNION ALL
+SELECT unit_id, year, quarter, 'social_insurance_coverage', 100.0 * social_insured / NULLIF(resident_population, 0),
+       CASE WHEN social_insured IS NULL THEN 'needs social_insured'
+            WHEN resident_population IS NULL THEN 'needs resident_population'
+            WHEN resident_population = 0 THEN 'resident_population is 0' END
+FROM indicator_parts
+UNION ALL
+SELECT unit_id, year, quarter, 'medical_insurance_coverage', 100.0 * medical_insured / NULLIF(resident_population, 0),
+       CASE WHEN medical_insured IS NULL THEN 'needs medical_insured'
+            WHEN resident_population IS NULL THEN 'needs resident_population'
+            WHEN resident_population = 0 THEN 'resident_population is 0' END
+FROM indicator_parts
+UNION ALL
+SELECT unit_id, year, quarter, 'benefit_coverage', 100.0 * benefit_covered / NULLIF(benefit_eligible, 0),
+       CASE WHEN benefit_covered IS NULL THEN 'needs benefit_covered'
+            WHEN benefit_eligible IS NULL THEN 'needs benefit_eligible'
+            WHEN benefit_eligible = 0 THEN 'benefit_eligible is 0' END
+FROM indicator_parts
+UNION ALL
+-- Any raw metric is trendable by its code (final basis).
+SELECT f.unit_id, f.year, f.quarter, f.metric, f.value_e6 / 1000000.0, NULL
+FROM facts f JOIN metrics m ON m.code = f.metric AND m.kind = 'raw'
+WHERE f.basis = 'final';
+
+-- Year over year, like with like: the same quarter of the previous year.
+-- change is in the indicator's unit (percentage points for rates); change_rate
+-- is (value − previous) ÷ previous in %, missing when there is no previous or
+-- it is 0 — never 0 or ∞.
+CREATE VIEW indicator_trend AS
+SELECT c.unit_id, u.name AS unit, u.region, u.kind, c.indicator, c.year, c.quarter, c.value, c.reason,
+       p.value AS previous,
+       c.value - p.value AS change,
+       CASE WHEN p.value <> 0 THEN 100.0 * (c.value - p.value) / p.value END AS change_rate
+FROM indicator_values c
+JOIN units u ON u.id = c.unit_id
+LEFT JOIN indicator_values p
+       ON p.unit_id = c.unit_id AND p.indicator = c.indicator AND p.quarter = c.quarter AND p.year = c.year - 1;
