@@ -25,6 +25,8 @@ check "re-import changes nothing" bash -c "'$fiscal' import '$work/sample/county
 check "units: 22 townships" bash -c "test \$('$fiscal' units --kind township --format csv | tail -n +2 | wc -l) -eq 22"
 check "units: 32 departments" bash -c "test \$('$fiscal' units --kind 部门 --format csv | tail -n +2 | wc -l) -eq 32"
 check "units table" "$fiscal" units
+check "trend over the sample county" bash -c "test \$('$fiscal' trend nontax_cost_rate --kind township --format csv | tail -n +2 | wc -l) -ge 200"
+check "trend table" "$fiscal" trend three_public --kind department --from 2022
 check "石桥镇 lacks 2019" bash -c "'$fiscal' units --format csv | grep -qF '示例县石桥镇,示例县,township,\"2016–2018, 2020–2025\"'"
 
 check "conflicts lists both restated figures" bash -c "test \$('$fiscal' conflicts --format csv | tail -n +2 | wc -l) -eq 4"

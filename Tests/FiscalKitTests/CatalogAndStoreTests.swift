@@ -105,7 +105,7 @@ struct CatalogAndStoreTests {
         }
         #expect(journal == "wal")
         #expect(foreignKeys == 1)
-        #expect(try database.schemaVersion() == "v1-core")
+        #expect(try database.schemaVersion() == "v2-indicators")
         #expect(try database.count("metrics") == 48 + 17)    // raw metrics and indicators
         // Reopening applies nothing twice and keeps the catalogue as it is.
         let again = try FiscalDatabase.open(path: database.path)
@@ -121,6 +121,20 @@ struct CatalogAndStoreTests {
         }
         let reader = try FiscalDatabase.open(path: database.path, readOnly: true)
         #expect(try reader.catalog().metric(named: "其他资金")?.code == "other_funds")
+    }
+
+    @Test("a database of an earlier schema is migrated on open, its data kept")
+    func upgrade() throws {
+        let path = scratch.path("old.sqlite")
+        let queue = try DatabaseQueue(path: path)
+        try FiscalDatabase.migrator.migrate(queue, upTo: "v1-core")
+        try queue.write { db in
+            try db.execute(sql: "INSERT INTO units(name, name_key, core_key, kind) VALUES ('白仓镇', '白仓镇', '白仓镇', 'township')")
+        }
+        let reader = try FiscalDatabase.open(path: path, readOnly: true)
+        #expect(try reader.schemaVersion() == "v2-indicators")
+        #expect(try reader.count("units") == 1)
+        #expect(try reader.count("indicator_values") == 0)
     }
 
     @Test("read-only opening creates a missing database, then refuses writes")

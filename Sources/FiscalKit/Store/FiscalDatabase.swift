@@ -103,9 +103,11 @@ public final class FiscalDatabase: Sendable {
         return migrator
     }
 
-    /// The name of the last applied migration: the database's schema version.
+    /// The name of the last applied migration, in schema.sql's order: the
+    /// database's schema version.
     public func schemaVersion() throws -> String? {
-        try queue.read { try Self.migrator.appliedIdentifiers($0).sorted().last }
+        let applied = try queue.read { try Self.migrator.appliedIdentifiers($0) }
+        return Self.migrations(in: Self.schemaSQL).map(\.name).last { applied.contains($0) }
     }
 
     // MARK: - Catalogue
