@@ -49,6 +49,38 @@ struct AnalyticsTests {
         #expect(explained.stdout.contains("衡山县财政局 2024: travel is stated only together with utilities"))
     }
 
+    @Test("ranking: ties share a rank, the direction comes from the indicator, units without a value come last")
+    func ranking() throws {
+        scratch.write("r.csv", """
+            unit,year,metric,basis,value,kind,region
+            甲镇,2023,三公经费,,10,township,东区
+            甲镇,2024,三公经费,,8,township,东区
+            乙镇,2023,三公经费,,10,township,东区
+            乙镇,2024,三公经费,,12,township,东区
+            丙镇,2023,三公经费,,5,township,西区
+            丙镇,2024,三公经费,,4,township,西区
+            丁镇,2023,三公经费,,7,township,西区
+            戊局,2024,三公经费,,3,department,东区
+            """)
+        #expect(try fiscal(["import", "r.csv"]).status == 0)
+        func ranks(_ extra: [String]) throws -> [String] {
+            let out = try fiscal(["rank", "three_public", "--year", "2024", "--format", "csv"] + extra).stdout
+            return out.split(separator: "\n").dropFirst().map { line in
+                let f = line.split(separator: ",", omittingEmptySubsequences: false)
+                return "\(f[0]) \(f[1]) \(f[9])"
+            }
+        }
+        // Growth of 三公经费: lower is better, so lowest first. 甲 −20 %, 丙 −20 % tie at 1;
+        // 乙 +20 % is 3rd; 丁 filed nothing for 2024 and 戊 has no 2023: listed, unranked.
+        #expect(try ranks(["--by", "change_rate", "--kind", "township"]) == [
+            "1 丙镇 -20.00", "1 甲镇 -20.00", "3 乙镇 20.00", " 丁镇 "])
+        #expect(try ranks(["--by", "change_rate", "--desc", "--region", "东区"]) == [
+            "1 乙镇 20.00", "2 甲镇 -20.00", " 戊局 "])
+        #expect(try ranks(["--top", "2"]) == ["1 戊局 ", "2 丙镇 -20.00"])     // by value, lowest first
+        let table = try fiscal(["rank", "three_public", "--year", "2024", "--by", "change_rate"]).stdout
+        #expect(table.hasPrefix("three_public 2024 — 按change_rate 从低到高"))
+    }
+
     @Test("a zero previous and a gap give no change rate; quarters compare like with like")
     func yearOverYear() throws {
         scratch.write("t.csv", """

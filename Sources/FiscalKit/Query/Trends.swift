@@ -46,6 +46,36 @@ public struct Trends {
         public var reason: String?
     }
 
+    /// The rows of one year, with a row without values for every unit of the
+    /// filter that has none (a unit that filed nothing that year is listed, unranked).
+    public func rowsOfYear(indicator: String, year: Int, filter: Filter) throws -> [Row] {
+        var yearFilter = filter
+        yearFilter.from = year
+        yearFilter.to = year
+        var rows = try self.rows(indicator: indicator, filter: yearFilter)
+        let present = Set(rows.map(\.unit))
+        let code = rows.first?.indicator ?? indicator
+        try database.queue.read { db in
+            var conditions: [String] = []
+            var arguments = StatementArguments()
+            if let kind = filter.kind { conditions.append("kind = ?"); arguments += [kind.rawValue] }
+            if let region = filter.region { conditions.append("region = ?"); arguments += [region] }
+            if !filter.units.isEmpty {
+                let ids = try StoreQueries.unitIDs(filter.units, db)
+                conditions.append("id IN (\(StoreQueries.placeholders(ids.count)))")
+                arguments += StatementArguments(ids)
+            }
+            let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+            for unit in try GRDB.Row.fetchAll(db, sql: "SELECT name, region, kind FROM units \(whereClause)", arguments: arguments)
+            where !present.contains(unit["name"]) {
+                rows.append(Row(unit: unit["name"], region: unit["region"], kind: unit["kind"], indicator: code, year: year,
+                                quarter: filter.quarter, value: nil, previous: nil, change: nil, changeRate: nil,
+                                reason: "no figures for \(year)"))
+            }
+        }
+        return rows
+    }
+
     /// The indicator catalogue: code, 中文 name, formula, unit, better direction.
     public func indicators(language: Language) throws -> ResultTable {
         let catalog = try database.catalog()
@@ -135,6 +165,54 @@ public struct Trends {
         })
     }
 
+    // MARK: Ranking
+
+    public enum RankBy: String, CaseIterable, Sendable {
+        case value, change, changeRate = "change_rate"
+    }
+
+    /// Which way an indicator ranks by default: lower first when lower is
+    /// better (三公经费 and its growth), else higher first.
+    public func defaultAscending(indicator name: String) throws -> Bool {
+        let catalog = try database.catalog()
+        let metric = catalog.metric(code: name) ?? catalog.metric(named: name)
+        return metric?.better == "lower"
+    }
+
+    /// Competition ranking (1, 2, 2, 4) by exact value; rows without the
+    /// measure come after the ranked ones, without a rank.
+    public static func ranked(_ rows: [Row], by: RankBy, ascending: Bool) -> [(rank: Int?, row: Row)] {
+        func measure(_ row: Row) -> Double? {
+            switch by {
+            case .value: return row.value
+            case .change: return row.change
+            case .changeRate: return row.changeRate
+            }
+        }
+        let present = rows.filter { measure($0) != nil }.sorted { a, b in
+            let (x, y) = (measure(a)!, measure(b)!)
+            return x != y ? (ascending ? x < y : x > y) : a.unit < b.unit
+        }
+        var result: [(rank: Int?, row: Row)] = []
+        for (index, row) in present.enumerated() {
+            let tied = index > 0 && measure(present[index - 1]) == measure(row)
+            result.append((tied ? result[index - 1].rank : index + 1, row))
+        }
+        return result + rows.filter { measure($0) == nil }.sorted { $0.unit < $1.unit }.map { (nil, $0) }
+    }
+
+    /// rank,unit,region,kind,indicator,year,value,previous,change,change_rate.
+    public static func rankTable(_ ranked: [(rank: Int?, row: Row)], language: Language) -> ResultTable {
+        var table = ResultTable(columns: language.headers(["rank", "unit", "region", "kind", "indicator", "year",
+                                                           "value", "previous", "change", "change_rate"]))
+        for (rank, row) in ranked {
+            table.append([rank.map { .label($0) } ?? .missing, .text(row.unit), StoreQueries.optional(row.region),
+                          .text(row.kind), .text(row.indicator), .label(row.year), number(row.value),
+                          number(row.previous), number(row.change), number(row.changeRate)])
+        }
+        return table
+    }
+
     /// Rates and ratios rounded to two decimals; missing stays missing (null in JSON).
     static func number(_ value: Double?) -> ResultTable.Cell {
         value.map { .real($0, decimals: 2) } ?? .missing
@@ -148,7 +226,7 @@ public enum Language: String, CaseIterable, Sendable {
     static let chinese: [String: String] = [
         "unit": "单位", "region": "地区", "kind": "类型", "indicator": "指标", "year": "年度", "quarter": "季度",
         "value": "数值", "previous": "上年同期", "change": "变化", "change_rate": "变化率%", "code": "代码",
-        "name": "名称", "formula": "公式", "better": "方向",
+        "name": "名称", "formula": "公式", "better": "方向", "rank": "排名",
     ]
 
     /// CSV and JSON keep the documented English column names; tables translate.
