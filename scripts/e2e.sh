@@ -27,6 +27,9 @@ check "units: 32 departments" bash -c "test \$('$fiscal' units --kind 部门 --f
 check "units table" "$fiscal" units
 check "trend over the sample county" bash -c "test \$('$fiscal' trend nontax_cost_rate --kind township --format csv | tail -n +2 | wc -l) -ge 200"
 check "trend table" "$fiscal" trend three_public --kind department --from 2022
+check "rank lists every township" bash -c "test \$('$fiscal' rank nontax_cost_rate --year 2019 --kind township --format csv | tail -n +2 | wc -l) -eq 22"
+check "summary lists 石桥镇 as lacking 2019" bash -c "'$fiscal' summary --year 2019 --kind township --format csv | grep -q '^three_public,missing,,示例县石桥镇,'"
+check "compare two townships" bash -c "'$fiscal' compare 青山镇 白沙镇 --year 2020 | grep -q '非税收入征收成本率'"
 check "石桥镇 lacks 2019" bash -c "'$fiscal' units --format csv | grep -qF '示例县石桥镇,示例县,township,\"2016–2018, 2020–2025\"'"
 
 check "conflicts lists both restated figures" bash -c "test \$('$fiscal' conflicts --format csv | tail -n +2 | wc -l) -eq 4"

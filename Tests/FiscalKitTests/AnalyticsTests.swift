@@ -81,6 +81,34 @@ struct AnalyticsTests {
         #expect(table.hasPrefix("three_public 2024 — 按change_rate 从低到高"))
     }
 
+    @Test("summary: best and worst five per key indicator and who lacks data; compare side by side")
+    func summaryAndCompare() throws {
+        // Seven townships' 三公经费 2023 → 2024: growth −50, −40, −30, −20, −10, +10, +20 %;
+        // 庚镇 has 2024 only (no growth), 辛镇 nothing for 2024.
+        var text = "unit,year,metric,value,kind\n"
+        let growth = [("甲镇", 50), ("乙镇", 60), ("丙镇", 70), ("丁镇", 80), ("戊镇", 90), ("己镇", 110), ("壬镇", 120)]
+        for (name, value) in growth { text += "\(name),2023,三公经费,100,township\n\(name),2024,三公经费,\(value),township\n" }
+        text += "庚镇,2024,三公经费,30,township\n辛镇,2023,三公经费,40,township\n"
+        scratch.write("s.csv", text)
+        #expect(try fiscal(["import", "s.csv"]).status == 0)
+        let csv = try fiscal(["summary", "--year", "2024", "--format", "csv"]).stdout
+        let three = csv.split(separator: "\n").filter { $0.hasPrefix("three_public,") }.map { line -> String in
+            let f = line.split(separator: ",", omittingEmptySubsequences: false)
+            return "\(f[1]) \(f[2]) \(f[3]) \(f[10])"
+        }
+        #expect(three == [
+            "best 1 甲镇 -50.00", "best 2 乙镇 -40.00", "best 3 丙镇 -30.00", "best 4 丁镇 -20.00", "best 5 戊镇 -10.00",
+            "worst 6 己镇 10.00", "worst 7 壬镇 20.00",
+            "missing  庚镇 ", "missing  辛镇 ",
+        ])
+        #expect(csv.hasPrefix("indicator,group,rank,unit,region,kind,year,value,previous,change,change_rate\n"))
+        let compare = try fiscal(["compare", "甲镇", "壬镇", "--format", "csv"]).stdout
+        #expect(compare.contains("\n甲镇,three_public,2024,50.00,100.00,-50.00,-50.00\n"))
+        #expect(compare.contains("\n壬镇,three_public,2024,120.00,100.00,20.00,20.00\n"))
+        let table = try fiscal(["compare", "甲镇", "壬镇"]).stdout
+        #expect(table.hasPrefix("指标 2024"))
+    }
+
     @Test("a zero previous and a gap give no change rate; quarters compare like with like")
     func yearOverYear() throws {
         scratch.write("t.csv", """

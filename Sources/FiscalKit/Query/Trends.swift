@@ -226,7 +226,7 @@ public enum Language: String, CaseIterable, Sendable {
     static let chinese: [String: String] = [
         "unit": "单位", "region": "地区", "kind": "类型", "indicator": "指标", "year": "年度", "quarter": "季度",
         "value": "数值", "previous": "上年同期", "change": "变化", "change_rate": "变化率%", "code": "代码",
-        "name": "名称", "formula": "公式", "better": "方向", "rank": "排名",
+        "name": "名称", "formula": "公式", "better": "方向", "rank": "排名", "group": "分组",
     ]
 
     /// CSV and JSON keep the documented English column names; tables translate.
