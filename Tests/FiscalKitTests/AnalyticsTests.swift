@@ -109,6 +109,42 @@ struct AnalyticsTests {
         #expect(table.hasPrefix("指标 2024"))
     }
 
+    @Test("export: one BOM-prefixed CSV per indicator up to the as-of quarter, a manifest, byte-identical again")
+    func export() throws {
+        scratch.write("q.csv", """
+            unit,year,quarter,metric,value
+            青山镇,2023,,nontax_revenue,200
+            青山镇,2023,,nontax_collection_cost,50
+            青山镇,2023,Q3,nontax_revenue,150
+            青山镇,2023,Q3,nontax_collection_cost,30
+            青山镇,2024,Q3,nontax_revenue,160
+            青山镇,2024,Q3,nontax_collection_cost,40
+            青山镇,2024,Q4,nontax_revenue,220
+            青山镇,2024,Q4,nontax_collection_cost,44
+            """)
+        #expect(try fiscal(["import", "q.csv"]).status == 0)
+        #expect(try fiscal(["export", "--out", "a", "--as-of", "2024Q3"]).status == 0)
+        #expect(try fiscal(["export", "--out", "b", "--as-of", "2024Q3"]).status == 0)
+        let a = try Data(contentsOf: URL(fileURLWithPath: scratch.path("a/nontax_cost_rate.csv")))
+        let b = try Data(contentsOf: URL(fileURLWithPath: scratch.path("b/nontax_cost_rate.csv")))
+        #expect(a == b)
+        #expect(Array(a.prefix(3)) == [0xEF, 0xBB, 0xBF])
+        let text = String(decoding: a.dropFirst(3), as: UTF8.self)
+        // 2024 Q3 (40 ÷ 160 = 25 %) against 2023 Q3 (30 ÷ 150 = 20 %); 2024 Q4 and 2024's year are after 2024Q3.
+        #expect(text == """
+            unit,region,kind,indicator,year,quarter,value,previous,change,change_rate
+            青山镇,,township,nontax_cost_rate,2023,0,25.00,,,
+            青山镇,,township,nontax_cost_rate,2023,3,20.00,,,
+            青山镇,,township,nontax_cost_rate,2024,3,25.00,20.00,5.00,25.00
+
+            """)
+        let manifest = try String(contentsOfFile: scratch.path("a/manifest.json"), encoding: .utf8)
+        #expect(manifest.contains("\"as_of\": \"2024Q3\""))
+        #expect(manifest.contains("{\"file\": \"nontax_cost_rate.csv\", \"rows\": 3, \"sha256\": \"\(TrendExport.sha256(a))\"}"))
+        #expect(TrendExport.AsOf.justEnded(before: Date(timeIntervalSince1970: 1_728_000_000)).description == "2024Q3")  // 2024-10-04
+        #expect(!FileManager.default.fileExists(atPath: scratch.path("a/.nontax_cost_rate.csv.tmp")))
+    }
+
     @Test("a zero previous and a gap give no change rate; quarters compare like with like")
     func yearOverYear() throws {
         scratch.write("t.csv", """

@@ -21,6 +21,8 @@ public struct Trends {
         public var from: Int?
         public var to: Int?
         public var quarter = 0
+        /// Every quarter (0–4) at once, each compared with its own quarter of the year before.
+        public var allQuarters = false
         public init(units: [String] = [], kind: UnitKind? = nil, region: String? = nil, from: Int? = nil, to: Int? = nil,
                     quarter: Int = 0) {
             self.units = units
@@ -95,25 +97,43 @@ public struct Trends {
             guard let metric = catalog.metric(code: name) ?? catalog.metric(named: name) else {
                 throw FiscalError.invalid("unknown indicator '\(name)'; `fiscal indicators` lists them (any metric code works too); closest: \(catalog.closestNames(to: name).joined(separator: ", "))")
             }
-            var conditions = ["indicator = ?", "quarter = ?"]
-            var arguments: StatementArguments = [metric.code, filter.quarter]
+            // One pass over indicator_values; the previous year is looked up here.
+            // (The indicator_trend view self-joins an unmaterialized view: fine
+            // in sqlite3 for one unit, quadratic over a county.)
+            var conditions = ["v.indicator = ?"]
+            var arguments: StatementArguments = [metric.code]
+            if !filter.allQuarters { conditions.append("v.quarter = ?"); arguments += [filter.quarter] }
             if !filter.units.isEmpty {
                 let ids = try StoreQueries.unitIDs(filter.units, db)
-                conditions.append("unit_id IN (\(StoreQueries.placeholders(ids.count)))")
+                conditions.append("v.unit_id IN (\(StoreQueries.placeholders(ids.count)))")
                 arguments += StatementArguments(ids)
             }
-            if let kind = filter.kind { conditions.append("kind = ?"); arguments += [kind.rawValue] }
-            if let region = filter.region { conditions.append("region = ?"); arguments += [region] }
-            if let from = filter.from { conditions.append("year >= ?"); arguments += [from] }
-            if let to = filter.to { conditions.append("year <= ?"); arguments += [to] }
-            return try GRDB.Row.fetchAll(db, sql: """
-                SELECT unit, region, kind, indicator, year, quarter, value, previous, change, change_rate, reason
-                FROM indicator_trend WHERE \(conditions.joined(separator: " AND "))
-                ORDER BY unit, year
-                """, arguments: arguments).map { row in
-                Row(unit: row["unit"], region: row["region"], kind: row["kind"], indicator: row["indicator"],
-                    year: row["year"], quarter: row["quarter"], value: row["value"], previous: row["previous"],
-                    change: row["change"], changeRate: row["change_rate"], reason: row["reason"])
+            if let kind = filter.kind { conditions.append("u.kind = ?"); arguments += [kind.rawValue] }
+            if let region = filter.region { conditions.append("u.region = ?"); arguments += [region] }
+            if let to = filter.to { conditions.append("v.year <= ?"); arguments += [to] }
+            let values = try GRDB.Row.fetchAll(db, sql: """
+                SELECT u.name AS unit, u.region, u.kind, v.indicator, v.year, v.quarter, v.value, v.reason
+                FROM indicator_values v JOIN units u ON u.id = v.unit_id
+                WHERE \(conditions.joined(separator: " AND "))
+                ORDER BY u.name, v.year, v.quarter
+                """, arguments: arguments)
+            var byKey: [String: Double] = [:]
+            for row in values {
+                if let value = row["value"] as Double? {
+                    byKey["\(row["unit"] as String)|\(row["year"] as Int)|\(row["quarter"] as Int)"] = value
+                }
+            }
+            return values.compactMap { row -> Row? in
+                let year: Int = row["year"]
+                if let from = filter.from, year < from { return nil }
+                let unit: String = row["unit"]
+                let value: Double? = row["value"]
+                let previous = byKey["\(unit)|\(year - 1)|\(row["quarter"] as Int)"]
+                let change = value.flatMap { v in previous.map { v - $0 } }
+                let rate = change.flatMap { c in previous.flatMap { $0 != 0 ? 100 * c / $0 : nil } }
+                return Row(unit: unit, region: row["region"], kind: row["kind"], indicator: row["indicator"], year: year,
+                           quarter: row["quarter"], value: value, previous: previous, change: change, changeRate: rate,
+                           reason: row["reason"])
             }
         }
     }

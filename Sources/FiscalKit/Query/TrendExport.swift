@@ -1,0 +1,105 @@
+import Crypto
+import Foundation
+
+/// The scheduled export: one tidy trend CSV per indicator up to an as-of
+/// quarter, and a manifest (as-of, files, rows, sha256).
+///
+/// Files are UTF-8 with a byte-order mark (so Excel shows the Chinese), each
+/// written to a temporary name and renamed, so a reader never sees half a
+/// file. Nothing in them depends on the clock: the same data and as-of give
+/// byte-identical files.
+///
+/// Up to 2024Q3 means: every quarter (the year and each year to date) of the
+/// years before 2024, and 2024's year-to-date figures through Q3 — not 2024's
+/// whole year, which is not over.
+public struct TrendExport {
+    public struct AsOf: Equatable, Sendable, CustomStringConvertible {
+        public var year: Int
+        public var quarter: Int
+
+        /// "2024Q3".
+        public init?(_ text: String) {
+            let parts = text.uppercased().split(separator: "Q")
+            guard parts.count == 2, let year = Int(parts[0]), let quarter = Int(parts[1]),
+                  (1900...2200).contains(year), (1...4).contains(quarter) else { return nil }
+            self.year = year
+            self.quarter = quarter
+        }
+
+        public init(year: Int, quarter: Int) {
+            self.year = year
+            self.quarter = quarter
+        }
+
+        /// The quarter that ended last before `date`.
+        public static func justEnded(before date: Date = Date()) -> AsOf {
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = TimeZone(identifier: "Asia/Shanghai")!
+            let parts = calendar.dateComponents([.year, .month], from: date)
+            let quarter = (parts.month! - 1) / 3
+            return quarter == 0 ? AsOf(year: parts.year! - 1, quarter: 4) : AsOf(year: parts.year!, quarter: quarter)
+        }
+
+        public var description: String { "\(year)Q\(quarter)" }
+
+        func includes(year: Int, quarter: Int) -> Bool {
+            if year < self.year { return true }
+            if year > self.year { return false }
+            return quarter >= 1 && quarter <= self.quarter || (quarter == 0 && self.quarter == 4)
+        }
+    }
+
+    public let database: FiscalDatabase
+
+    public init(database: FiscalDatabase) {
+        self.database = database
+    }
+
+    public struct Written: Sendable {
+        public var file: String
+        public var rows: Int
+        public var sha256: String
+    }
+
+    @discardableResult
+    public func write(to folder: String, asOf: AsOf) throws -> [Written] {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let trends = Trends(database: database)
+        let indicators = try database.catalog().metrics.filter(\.isIndicator).map(\.code)
+        var written: [Written] = []
+        for indicator in indicators {
+            var filter = Trends.Filter(to: asOf.year)
+            filter.allQuarters = true
+            var rows = try trends.rows(indicator: indicator, filter: filter)
+                .filter { asOf.includes(year: $0.year, quarter: $0.quarter) }
+            rows.sort { ($0.unit, $0.year, $0.quarter) < ($1.unit, $1.year, $1.quarter) }
+            let csv = Trends.longTable(rows, language: .en).rendered(as: .csv)
+            let data = Data([0xEF, 0xBB, 0xBF]) + Data(csv.utf8)
+            let name = "\(indicator).csv"
+            try Self.replace((folder as NSString).appendingPathComponent(name), with: data)
+            written.append(Written(file: name, rows: rows.count, sha256: Self.sha256(data)))
+        }
+        var manifest = "{\n  \"as_of\": \"\(asOf)\",\n  \"files\": [\n"
+        manifest += written.map { "    {\"file\": \"\($0.file)\", \"rows\": \($0.rows), \"sha256\": \"\($0.sha256)\"}" }
+            .joined(separator: ",\n")
+        manifest += "\n  ]\n}\n"
+        try Self.replace((folder as NSString).appendingPathComponent("manifest.json"), with: Data(manifest.utf8))
+        return written
+    }
+
+    /// Writes beside the target and renames over it: readers see the old file
+    /// or the new one, never half of one.
+    static func replace(_ path: String, with data: Data) throws {
+        let temporary = (path as NSString).deletingLastPathComponent + "/." + (path as NSString).lastPathComponent + ".tmp"
+        guard FileManager.default.createFile(atPath: temporary, contents: data) else {
+            throw FiscalError.file(temporary, "cannot write")
+        }
+        if rename(temporary, path) != 0 {
+            throw FiscalError.file(path, String(cString: strerror(errno)))
+        }
+    }
+
+    static func sha256(_ data: Data) -> String {
+        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+    }
+}
