@@ -281,6 +281,15 @@ SELECT unit_id, year, quarter, 'seven_items', seven_items_e6 / 1000000.0,
             ELSE 'needs seven_items_total, or office_expense, printing, postal, travel, meeting and training (or meeting_training), official_reception' END
 FROM indicator_parts
 UNION ALL
+-- Reports state it as "“七项”经费控制率-6.59%": the year-over-year change of 七项经费.
+SELECT c.unit_id, c.year, c.quarter, 'seven_items_change_rate',
+       100.0 * (c.seven_items_e6 - p.seven_items_e6) / NULLIF(p.seven_items_e6, 0),
+       CASE WHEN c.seven_items_e6 IS NULL THEN 'needs 七项经费 of the year'
+            WHEN p.seven_items_e6 IS NULL THEN 'needs 七项经费 of the year before'
+            WHEN p.seven_items_e6 = 0 THEN '七项经费 of the year before is 0' END
+FROM indicator_parts c
+LEFT JOIN indicator_parts p ON p.unit_id = c.unit_id AND p.quarter = c.quarter AND p.year = c.year - 1
+UNION ALL
 SELECT unit_id, year, quarter, 'nontax_cost_rate', 100.0 * nontax_collection_cost / NULLIF(nontax_revenue, 0),
        CASE WHEN nontax_collection_cost IS NULL THEN 'needs nontax_collection_cost'
             WHEN nontax_revenue IS NULL THEN 'needs nontax_revenue'

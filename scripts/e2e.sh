@@ -30,7 +30,7 @@ check "trend table" "$fiscal" trend three_public --kind department --from 2022
 check "rank lists every township" bash -c "test \$('$fiscal' rank nontax_cost_rate --year 2019 --kind township --format csv | tail -n +2 | wc -l) -eq 22"
 check "summary lists 石桥镇 as lacking 2019" bash -c "'$fiscal' summary --year 2019 --kind township --format csv | grep -q '^three_public,missing,,示例县石桥镇,'"
 check "quarterly export" env EXPORT_AS_OF=2024Q3 FISCAL_BIN="$fiscal" bash scripts/export-quarterly.sh "$FISCAL_DB" "$work/exports"
-check "17 trend files and a manifest" test "$(ls "$work/exports/2024Q3"/*.csv | wc -l)" -eq 17 -a -f "$work/exports/2024Q3/manifest.json"
+check "18 trend files and a manifest" test "$(ls "$work/exports/2024Q3"/*.csv | wc -l)" -eq 18 -a -f "$work/exports/2024Q3/manifest.json"
 check "a second export waits for none: the lock refuses it" bash -c "exec 9>'$work/exports/.export-quarterly.lock'; flock -n 9; ! EXPORT_AS_OF=2024Q3 FISCAL_BIN='$fiscal' bash scripts/export-quarterly.sh '$FISCAL_DB' '$work/exports' 2>/dev/null"
 check "compare two townships" bash -c "'$fiscal' compare 青山镇 白沙镇 --year 2020 | grep -q '非税收入征收成本率'"
 check "石桥镇 lacks 2019" bash -c "'$fiscal' units --format csv | grep -qF '示例县石桥镇,示例县,township,\"2016–2018, 2020–2025\"'"

@@ -27,6 +27,8 @@ struct AnalyticsTests {
         let town = "--unit", baicang = "白仓镇", bureau = "衡山县财政局"
         #expect(try trend("seven_items", [town, baicang]) == [
             "邵阳县白仓镇人民政府 2022 146.08   ", "邵阳县白仓镇人民政府 2023 136.46 146.08 -9.62 -6.59"])
+        // The report states it as “七项”经费控制率-6.59% (kept as reported); recomputed here:
+        #expect(try trend("seven_items_change_rate", [town, baicang]).last == "邵阳县白仓镇人民政府 2023 -6.59   ")
         #expect(try trend("nontax_cost_rate", [town, baicang]) == [
             "邵阳县白仓镇人民政府 2022 60.55   ", "邵阳县白仓镇人民政府 2023 40.78 60.55 -19.77 -32.65"])
         // (301.15 − 205.64) ÷ 205.64 = 46.4452…%: 46.45 rounded (domain.md says 46.44, truncated).

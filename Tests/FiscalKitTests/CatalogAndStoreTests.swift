@@ -58,7 +58,8 @@ struct CatalogAndStoreTests {
     func indicators() throws {
         let catalog = MetricCatalog.embedded()
         let codes = catalog.metrics.filter(\.isIndicator).map(\.code)
-        #expect(codes == ["three_public", "three_public_control_rate", "seven_items", "nontax_cost_rate", "supported_ratio",
+        #expect(codes == ["three_public", "three_public_control_rate", "seven_items", "seven_items_change_rate",
+                          "nontax_cost_rate", "supported_ratio",
                           "staff_control_rate", "budget_execution_rate", "budget_adjustment_rate", "public_funds_control_rate",
                           "procurement_execution_rate", "three_guarantees_share", "three_guarantees_coverage",
                           "tax_completion_rate", "revenue_completion_rate", "social_insurance_coverage",
@@ -106,10 +107,10 @@ struct CatalogAndStoreTests {
         #expect(journal == "wal")
         #expect(foreignKeys == 1)
         #expect(try database.schemaVersion() == "v2-indicators")
-        #expect(try database.count("metrics") == 48 + 17)    // raw metrics and indicators
+        #expect(try database.count("metrics") == 48 + 18)    // raw metrics and indicators
         // Reopening applies nothing twice and keeps the catalogue as it is.
         let again = try FiscalDatabase.open(path: database.path)
-        #expect(try again.count("metrics") == 48 + 17)
+        #expect(try again.count("metrics") == 48 + 18)
     }
 
     @Test("a database made by an older binary gets the new catalogue names, even when opened read-only")
@@ -140,7 +141,7 @@ struct CatalogAndStoreTests {
     @Test("read-only opening creates a missing database, then refuses writes")
     func readOnly() throws {
         let database = try FiscalDatabase.open(path: scratch.path("new.sqlite"), readOnly: true)
-        #expect(try database.count("metrics") == 65)
+        #expect(try database.count("metrics") == 66)
         #expect(throws: (any Error).self) {
             try database.queue.write { try $0.execute(sql: "DELETE FROM metrics") }
         }
@@ -164,7 +165,7 @@ struct CatalogAndStoreTests {
         // A name another metric owns is refused, and nothing changes.
         let clash = try MetricCatalog(csv: "code,unit,name_zh\nnew_code,万元,税收收入\n", source: "clash.csv").metrics
         #expect(throws: FiscalError.self) { try database.loadCatalog(clash, source: "clash.csv") }
-        #expect(try database.count("metrics") == 66)
+        #expect(try database.count("metrics") == 67)
         // A CSV with the new metric now imports.
         let csv = scratch.write("land.csv", "unit,year,metric,value\n白仓镇,2023,土地出让收入,0.5亿元\n")
         _ = try Importer(database: database).importFile(path: csv)

@@ -25,7 +25,7 @@ struct NarrativeReader {
     static let readableIndicators: Set<String> = [
         "supported_ratio", "three_guarantees_share", "three_guarantees_coverage", "tax_completion_rate",
         "nontax_cost_rate", "staff_control_rate", "social_insurance_coverage", "medical_insurance_coverage",
-        "benefit_coverage", "three_public_control_rate",
+        "benefit_coverage", "three_public_control_rate", "seven_items_change_rate",
     ]
 
     /// Words that stand for a metric only in prose: "财政供养人员在职168人，退休69人".
