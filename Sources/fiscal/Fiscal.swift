@@ -43,6 +43,21 @@ struct FactFilterOptions: ParsableArguments {
     var filter: StoreQueries.FactFilter { .init(units: unit, years: year, metrics: metric) }
 }
 
+/// --kind and --region of the commands that look across units.
+struct UnitScopeOptions: ParsableArguments {
+    @Option(help: "department, township or other (部门, 乡镇, 其他).")
+    var kind: UnitKind?
+
+    @Option(help: "Only units of this region.")
+    var region: String?
+}
+
+/// --lang of the analytics commands.
+struct LanguageOptions: ParsableArguments {
+    @Option(help: "zh or en (table headers and names).")
+    var lang: Language = .zh
+}
+
 /// The output format option of commands that print tables.
 struct FormatOptions: ParsableArguments {
     @Option(name: .long, help: "table, csv, json or markdown.")

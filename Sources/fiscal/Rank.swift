@@ -37,17 +37,12 @@ struct Rank: ParsableCommand {
     @Option(help: "Only the first N ranks.")
     var top: Int?
 
-    @Option(help: "department, township or other.")
-    var kind: UnitKind?
-
-    @Option(help: "Only units of this region.")
-    var region: String?
+    @OptionGroup var scope: UnitScopeOptions
 
     @Option(help: "0 for the year (default), 1–4 for year to date.")
     var quarter = 0
 
-    @Option(help: "zh or en.")
-    var lang: Language = .zh
+    @OptionGroup var language: LanguageOptions
 
     func validate() throws {
         if asc && desc { throw ValidationError("--asc and --desc exclude each other") }
@@ -60,15 +55,15 @@ struct Rank: ParsableCommand {
             let trends = Trends(database: store)
             let lowerIsBetter = try trends.defaultAscending(indicator: indicator)
             let ascending = asc || (!desc && lowerIsBetter)
-            let filter = Trends.Filter(kind: kind, region: region, quarter: quarter)
+            let filter = Trends.Filter(kind: scope.kind, region: scope.region, quarter: quarter)
             var ranked = Trends.ranked(try trends.rowsOfYear(indicator: indicator, year: year, filter: filter),
                                        by: by, ascending: ascending)
             if let top { ranked = ranked.filter { ($0.rank ?? .max) <= top } }
             if output.format == .table || output.format == .markdown {
-                let way = ascending ? (lang == .zh ? "从低到高" : "lowest first") : (lang == .zh ? "从高到低" : "highest first")
-                print("\(indicator) \(year) — \(lang == .zh ? "按" : "by ")\(by.rawValue) \(way)")
+                let way = ascending ? (language.lang == .zh ? "从低到高" : "lowest first") : (language.lang == .zh ? "从高到低" : "highest first")
+                print("\(indicator) \(year) — \(language.lang == .zh ? "按" : "by ")\(by.rawValue) \(way)")
             }
-            let table = Trends.rankTable(ranked, language: output.format == .table || output.format == .markdown ? lang : .en)
+            let table = Trends.rankTable(ranked, language: output.format == .table || output.format == .markdown ? language.lang : .en)
             print(table.rendered(as: output.format), terminator: "")
         } catch { fail(error) }
     }

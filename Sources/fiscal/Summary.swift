@@ -19,20 +19,15 @@ struct SummaryCommand: ParsableCommand {
     @Option(help: "The year.")
     var year: Int
 
-    @Option(help: "department, township or other.")
-    var kind: UnitKind?
+    @OptionGroup var scope: UnitScopeOptions
 
-    @Option(help: "Only units of this region.")
-    var region: String?
-
-    @Option(help: "zh or en.")
-    var lang: Language = .zh
+    @OptionGroup var language: LanguageOptions
 
     func run() throws {
         do {
             let store = try database.open(readOnly: true)
-            let language: Language = output.format == .table || output.format == .markdown ? lang : .en
-            let table = try Summary(database: store).summary(year: year, filter: .init(kind: kind, region: region), language: language)
+            let headers: Language = output.format == .table || output.format == .markdown ? language.lang : .en
+            let table = try Summary(database: store).summary(year: year, filter: .init(kind: scope.kind, region: scope.region), language: headers)
             print(table.rendered(as: output.format), terminator: "")
         } catch { fail(error) }
     }
@@ -53,8 +48,7 @@ struct Compare: ParsableCommand {
     @Option(help: "The year (default: the latest with a value).")
     var year: Int?
 
-    @Option(help: "zh or en.")
-    var lang: Language = .zh
+    @OptionGroup var language: LanguageOptions
 
     func validate() throws {
         guard !units.isEmpty else { throw ValidationError("name at least one unit") }
@@ -64,7 +58,7 @@ struct Compare: ParsableCommand {
         do {
             let store = try database.open(readOnly: true)
             let long = output.format == .csv || output.format == .json
-            print(try Summary(database: store).compare(units: units, year: year, language: lang, long: long)
+            print(try Summary(database: store).compare(units: units, year: year, language: language.lang, long: long)
                     .rendered(as: output.format), terminator: "")
         } catch { fail(error) }
     }

@@ -10,13 +10,12 @@ struct Indicators: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var output: FormatOptions
 
-    @Option(help: "zh or en.")
-    var lang: Language = .zh
+    @OptionGroup var language: LanguageOptions
 
     func run() throws {
         do {
             let store = try database.open(readOnly: true)
-            print(try Trends(database: store).indicators(language: lang).rendered(as: output.format), terminator: "")
+            print(try Trends(database: store).indicators(language: language.lang).rendered(as: output.format), terminator: "")
         } catch { fail(error) }
     }
 }
@@ -43,11 +42,7 @@ struct Trend: ParsableCommand {
     @Option(help: "Only this unit (repeatable).")
     var unit: [String] = []
 
-    @Option(help: "department, township or other.")
-    var kind: UnitKind?
-
-    @Option(help: "Only units of this region.")
-    var region: String?
+    @OptionGroup var scope: UnitScopeOptions
 
     @Option(help: "The first year.")
     var from: Int?
@@ -58,8 +53,7 @@ struct Trend: ParsableCommand {
     @Option(help: "0 for the year (default), 1–4 for year to date through that quarter.")
     var quarter = 0
 
-    @Option(help: "zh or en.")
-    var lang: Language = .zh
+    @OptionGroup var language: LanguageOptions
 
     @Flag(help: "List why each missing value is missing.")
     var explain = false
@@ -71,10 +65,10 @@ struct Trend: ParsableCommand {
     func run() throws {
         do {
             let store = try database.open(readOnly: true)
-            let filter = Trends.Filter(units: unit, kind: kind, region: region, from: from, to: to, quarter: quarter)
+            let filter = Trends.Filter(units: unit, kind: scope.kind, region: scope.region, from: from, to: to, quarter: quarter)
             let rows = try Trends(database: store).rows(indicator: indicator, filter: filter)
             let table = output.format == .table || output.format == .markdown
-                ? Trends.wideTable(rows, language: lang) : Trends.longTable(rows, language: .en)
+                ? Trends.wideTable(rows, language: language.lang) : Trends.longTable(rows, language: .en)
             print(table.rendered(as: output.format), terminator: "")
             if explain {
                 for row in rows where row.value == nil {
