@@ -106,7 +106,7 @@ struct CatalogAndStoreTests {
         }
         #expect(journal == "wal")
         #expect(foreignKeys == 1)
-        #expect(try database.schemaVersion() == "v2-indicators")
+        #expect(try database.schemaVersion() == "v3-resolved")
         #expect(try database.count("metrics") == 48 + 18)    // raw metrics and indicators
         // Reopening applies nothing twice and keeps the catalogue as it is.
         let again = try FiscalDatabase.open(path: database.path)
@@ -133,9 +133,40 @@ struct CatalogAndStoreTests {
             try db.execute(sql: "INSERT INTO units(name, name_key, core_key, kind) VALUES ('白仓镇', '白仓镇', '白仓镇', 'township')")
         }
         let reader = try FiscalDatabase.open(path: path, readOnly: true)
-        #expect(try reader.schemaVersion() == "v2-indicators")
+        #expect(try reader.schemaVersion() == "v3-resolved")
         #expect(try reader.count("units") == 1)
         #expect(try reader.count("indicator_values") == 0)
+    }
+
+    @Test("a v2 database's figures are ranked and its indicator inputs built by the v3 migration")
+    func upgradeFromV2() throws {
+        let path = scratch.path("v2.sqlite")
+        let queue = try DatabaseQueue(path: path)
+        try FiscalDatabase.migrator.migrate(queue, upTo: "v2-indicators")
+        try queue.write { db in
+            try db.execute(sql: """
+                INSERT INTO units(id, name, name_key, core_key, kind) VALUES (1, '白仓镇', '白仓镇', '白仓镇', 'township');
+                INSERT INTO metrics(id, code, name_zh, name_en, unit) VALUES
+                    (1, 'nontax_collection_cost', '非税收入征收成本', 'Non-tax collection cost', '万元'),
+                    (2, 'nontax_revenue', '非税收入', 'Non-tax revenue', '万元');
+                INSERT INTO imports(id, path, sha256, format, encoding, document_year, imported_at, rows, figures, missing, conflicts)
+                VALUES (1, 'baicang-2023.txt', 'h1', 'txt', 'utf-8', 2023, '2026-01-01', 3, 3, 0, 1);
+                INSERT INTO observations(unit_id, year, metric_id, value_e6, import_id, part, line, raw_text) VALUES
+                    (1, 2023, 1, 130000000, 1, 'narrative', 9, '征收成本130万元'),
+                    (1, 2023, 1, 122800000, 1, 'table', 600, '122.8'),
+                    (1, 2023, 2, 301150000, 1, 'table', 601, '301.15');
+                """)
+        }
+        let database = try FiscalDatabase.open(path: path)
+        #expect(try database.schemaVersion() == "v3-resolved")
+        let cost = try database.queue.read { db in
+            try Int64.fetchAll(db, sql: "SELECT value_e6 FROM facts WHERE metric = 'nontax_collection_cost'")
+        }
+        #expect(cost == [122_800_000])       // the table beats the narrative
+        let rate = try database.queue.read { db in
+            try Double.fetchOne(db, sql: "SELECT value FROM indicator_values WHERE indicator = 'nontax_cost_rate' AND year = 2023")
+        }
+        #expect(rate.map { ($0 * 100).rounded() / 100 } == 40.78)   // 122.8 ÷ 301.15
     }
 
     @Test("read-only opening creates a missing database, then refuses writes")
@@ -200,6 +231,8 @@ struct CatalogAndStoreTests {
                     VALUES (1, 2022, (SELECT id FROM metrics WHERE code = 'tax_revenue'), ?, ?, 'table', 1, '')
                     """, arguments: [value, importID])
             }
+            // Observations inserted by hand: resolve them as an import would.
+            try ObservationWriter.resolveAll(db)
         }
         let facts = try database.factValues()
         #expect(facts["白仓镇|2023|0|official_reception|final"] == "3.29")    // own package, table

@@ -52,6 +52,7 @@ public struct Importer {
                 try db.execute(sql: """
                     UPDATE imports SET rows = ?, figures = ?, missing = ?, conflicts = ?, document_year = ? WHERE id = ?
                     """, arguments: [result.rows, result.figures, result.missing, result.conflicts, result.documentYear, importID])
+                try ObservationWriter.resolveContested(db)
                 summary = result
                 return .commit
             }
@@ -183,6 +184,7 @@ public struct Importer {
                                            unread: reading.unread.count)
                 try db.execute(sql: "UPDATE imports SET rows = ?, figures = ?, conflicts = ? WHERE id = ?",
                                arguments: [result.rows, result.figures, result.conflicts, importID])
+                try ObservationWriter.resolveContested(db)
                 summary = result
                 return .commit
             }

@@ -25,8 +25,17 @@ struct ObservationKey: Hashable {
     }
 }
 
-/// Writes one import's observations and counts the keys it puts in
-/// disagreement that were not before it.
+/// Writes one import's observations, counts the keys it puts in
+/// disagreement that were not before it, and keeps the resolved state that
+/// analytics read (schema.sql, v3-resolved):
+///
+/// - A key stated before (by an earlier import, or earlier in this one) is
+///   *contested*: it goes to `temp.contested_keys`, and ``resolveContested(_:)``
+///   ranks its observations once the import's document year is known. Every
+///   other observation is its key's fact as inserted (superseded = 0).
+/// - `period_inputs` gets the uncontested inputs of every unit, year and
+///   quarter this import touches, buffered in memory and upserted a period at
+///   a time; contested inputs are set from the resolved fact.
 ///
 /// Rows are inserted 64 to a statement: per-statement overhead measured as the
 /// largest SQLite cost after the inserts themselves (BENCHMARKS.md).
@@ -51,6 +60,10 @@ final class ObservationWriter {
     private let batch: Statement
     private let lookup: Statement
     private var bloom = BloomFilter(bitCountLog2: 26)   // 8 MiB
+    private let contest: Statement
+    private let inputs: PeriodInputs
+    private var periods = PeriodBuffer()
+    private var basisIndexes: [UnsafePointer<CChar>: Int] = [:]
 
     private(set) var conflictsCreated = 0
     private(set) var figures = 0
@@ -83,6 +96,9 @@ final class ObservationWriter {
             WHERE unit_id = ? AND year = ? AND quarter = ? AND metric_id = ? AND basis = ?
             """)
         pendingKeys.reserveCapacity(Self.batchSize)
+        try db.execute(sql: Self.contestedKeysTable + "DELETE FROM temp.contested_keys;")
+        contest = try db.makeStatement(sql: "INSERT OR IGNORE INTO temp.contested_keys VALUES (?, ?, ?, ?, ?)")
+        inputs = try PeriodInputs(db)
     }
 
     /// Queues one observation; `unitIsNew` says the unit was created by this
@@ -90,8 +106,12 @@ final class ObservationWriter {
     func add(_ key: ObservationKey, value: Int64, part: UnsafePointer<CChar>, line: Int,
              rawText: UnsafeBufferPointer<UInt8>, unitIsNew: Bool, cell: String? = nil) throws {
         let hash = key.mixedHash
-        try countConflict(key, hash: hash, value: value, unitIsNew: unitIsNew)
+        let contested = try countConflict(key, hash: hash, value: value, unitIsNew: unitIsNew)
         bloom.insert(hash)
+        let slot = inputs.slot(metricID: key.metricID, basisIndex: basisIndex(key.basis))
+        periods.add(PeriodKey(unitID: key.unitID, year: key.year, quarter: key.quarter),
+                    slot: contested ? nil : slot, value: value, width: inputs.columns.count)
+        if periods.count >= PeriodBuffer.limit { try inputs.upsert(periods.drain(), in: db) }
         pendingKeys.append(key)
         pendingValues.append(value)
         pendingLines.append(Int64(line))
@@ -104,38 +124,84 @@ final class ObservationWriter {
         if pendingKeys.count == Self.batchSize { try flush() }
     }
 
-    /// Inserts what is still queued.
+    /// Inserts what is still queued. The caller then sets the import's
+    /// document year and calls ``resolveContested(_:)``.
     func finish() throws {
         try flush()
+        try inputs.upsert(periods.drain(), in: db)
         sqlite3_clear_bindings(single.sqliteStatement)
         sqlite3_clear_bindings(batch.sqliteStatement)
         sqlite3_clear_bindings(lookup.sqliteStatement)
     }
 
-    private func countConflict(_ key: ObservationKey, hash: UInt64, value: Int64, unitIsNew: Bool) throws {
+    /// Ranks the observations of every contested key (observation_precedence)
+    /// and sets the inputs of their periods from the winners.
+    static func resolveContested(_ db: Database) throws {
+        try db.execute(sql: """
+            UPDATE observations SET superseded = (id <> (
+                SELECT r.id FROM observation_precedence r
+                WHERE r.unit_id = observations.unit_id AND r.year = observations.year AND r.quarter = observations.quarter
+                  AND r.metric_id = observations.metric_id AND r.basis = observations.basis
+                ORDER BY r.precedence, r.id LIMIT 1))
+            WHERE (unit_id, year, quarter, metric_id, basis) IN (SELECT unit_id, year, quarter, metric_id, basis FROM temp.contested_keys)
+            """)
+        try PeriodInputs(db).refresh(contestedIn: db)
+        try db.execute(sql: "DELETE FROM temp.contested_keys")
+    }
+
+    /// The keys an import stated that were stated before it.
+    static let contestedKeysTable = """
+        CREATE TEMP TABLE IF NOT EXISTS contested_keys (
+            unit_id INTEGER NOT NULL, year INTEGER NOT NULL, quarter INTEGER NOT NULL,
+            metric_id INTEGER NOT NULL, basis TEXT NOT NULL,
+            PRIMARY KEY (unit_id, year, quarter, metric_id, basis)) WITHOUT ROWID;
+
+        """
+
+    /// Ranks every key stated more than once and rebuilds period_inputs: the
+    /// resolved state from the observations alone (a repair, and for tests
+    /// that insert observations directly).
+    static func resolveAll(_ db: Database) throws {
+        try db.execute(sql: Self.contestedKeysTable + """
+            INSERT OR IGNORE INTO temp.contested_keys
+            SELECT unit_id, year, quarter, metric_id, basis FROM observations
+            GROUP BY unit_id, year, quarter, metric_id, basis HAVING count(*) > 1;
+            """)
+        try resolveContested(db)
+        try PeriodInputs.rebuild(db)
+    }
+
+    private func basisIndex(_ basis: UnsafePointer<CChar>) -> Int {
+        if let index = basisIndexes[basis] { return index }
+        let index = PeriodInputs.bases.firstIndex(of: String(cString: basis)) ?? -1
+        basisIndexes[basis] = index
+        return index
+    }
+
+    /// Counts a new disagreement; returns whether the key was stated before
+    /// (and records it as contested).
+    private func countConflict(_ key: ObservationKey, hash: UInt64, value: Int64, unitIsNew: Bool) throws -> Bool {
         // The filter holds every key this import queued or wrote: a "no" means
         // nothing of this import is under the key, and for a new unit nothing at all.
         let seen = bloom.mightContain(hash)
         var disagrees = false
+        var statedBefore = false
         if seen {
-            for (index, pending) in pendingKeys.enumerated() where pending == key && pendingValues[index] != value {
-                disagrees = true
+            for (index, pending) in pendingKeys.enumerated() where pending == key {
+                statedBefore = true
+                if pendingValues[index] != value { disagrees = true }
             }
         }
         var priorDisagree = false
         if seen || !unitIsNew {
             let handle = lookup.sqliteStatement
-            sqlite3_reset(handle)
-            sqlite3_bind_int64(handle, 1, key.unitID)
-            sqlite3_bind_int64(handle, 2, Int64(key.year))
-            sqlite3_bind_int64(handle, 3, Int64(key.quarter))
-            sqlite3_bind_int64(handle, 4, key.metricID)
-            sqlite3_bind_text(handle, 5, key.basis, -1, nil)
+            Self.bind(key, to: handle)
             var firstPrior: Int64?
             while true {
                 let step = sqlite3_step(handle)
                 if step == SQLITE_DONE { break }
                 guard step == SQLITE_ROW else { throw error(step) }
+                statedBefore = true
                 let stored = sqlite3_column_int64(handle, 0)
                 if stored != value { disagrees = true }
                 if sqlite3_column_int64(handle, 1) != importID {
@@ -148,6 +214,23 @@ final class ObservationWriter {
             counted.insert(key)
             conflictsCreated += 1
         }
+        if statedBefore {
+            let handle = contest.sqliteStatement
+            Self.bind(key, to: handle)
+            let step = sqlite3_step(handle)
+            guard step == SQLITE_DONE else { throw error(step) }
+        }
+        return statedBefore
+    }
+
+    /// Resets a statement and binds a key to its first five parameters.
+    private static func bind(_ key: ObservationKey, to handle: OpaquePointer) {
+        sqlite3_reset(handle)
+        sqlite3_bind_int64(handle, 1, key.unitID)
+        sqlite3_bind_int64(handle, 2, Int64(key.year))
+        sqlite3_bind_int64(handle, 3, Int64(key.quarter))
+        sqlite3_bind_int64(handle, 4, key.metricID)
+        sqlite3_bind_text(handle, 5, key.basis, -1, nil)
     }
 
     private func flush() throws {

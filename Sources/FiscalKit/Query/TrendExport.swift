@@ -12,6 +12,9 @@ import Foundation
 /// Up to 2024Q3 means: every quarter (the year and each year to date) of the
 /// years before 2024, and 2024's year-to-date figures through Q3 — not 2024's
 /// whole year, which is not over.
+///
+/// A row whose period has neither a value nor a previous value (a department
+/// has no 非税收入; a quarter of a metric stated only yearly) is left out.
 public struct TrendExport {
     public struct AsOf: Equatable, Sendable, CustomStringConvertible {
         public var year: Int
@@ -70,9 +73,10 @@ public struct TrendExport {
         for indicator in indicators {
             var filter = Trends.Filter(to: asOf.year)
             filter.allQuarters = true
-            var rows = try trends.rows(indicator: indicator, filter: filter)
-                .filter { asOf.includes(year: $0.year, quarter: $0.quarter) }
-            rows.sort { ($0.unit, $0.year, $0.quarter) < ($1.unit, $1.year, $1.quarter) }
+            // In the query's order (unit, year, quarter). A period with neither
+            // a value nor a previous one says nothing about the trend: left out.
+            let rows = try trends.rows(indicator: indicator, filter: filter)
+                .filter { asOf.includes(year: $0.year, quarter: $0.quarter) && ($0.value != nil || $0.previous != nil) }
             let csv = Trends.longTable(rows, language: .en).rendered(as: .csv)
             let data = Data([0xEF, 0xBB, 0xBF]) + Data(csv.utf8)
             let name = "\(indicator).csv"

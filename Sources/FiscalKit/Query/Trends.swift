@@ -111,29 +111,44 @@ public struct Trends {
             if let kind = filter.kind { conditions.append("u.kind = ?"); arguments += [kind.rawValue] }
             if let region = filter.region { conditions.append("u.region = ?"); arguments += [region] }
             if let to = filter.to { conditions.append("v.year <= ?"); arguments += [to] }
-            let values = try GRDB.Row.fetchAll(db, sql: """
-                SELECT u.name AS unit, u.region, u.kind, v.indicator, v.year, v.quarter, v.value, v.reason
+            // Columns by position and units by id: at province scale (100,000
+            // rows and more) name lookups and hashing Chinese strings per row
+            // were most of the time (perf, BENCHMARKS.md).
+            let cursor = try GRDB.Row.fetchCursor(db, sql: """
+                SELECT v.unit_id, u.name, u.region, u.kind, v.indicator, v.year, v.quarter, v.value, v.reason
                 FROM indicator_values v JOIN units u ON u.id = v.unit_id
                 WHERE \(conditions.joined(separator: " AND "))
-                ORDER BY u.name, v.year, v.quarter
                 """, arguments: arguments)
-            var byKey: [String: Double] = [:]
-            for row in values {
-                if let value = row["value"] as Double? {
-                    byKey["\(row["unit"] as String)|\(row["year"] as Int)|\(row["quarter"] as Int)"] = value
-                }
+            struct Key: Hashable { var unit: Int64, year: Int, quarter: Int }
+            struct Unit { var name: String, region: String?, kind: String }
+            var units: [Int64: Unit] = [:]
+            var fetched: [(key: Key, value: Double?, reason: String?)] = []
+            var byKey: [Key: Double] = [:]
+            while let row = try cursor.next() {
+                let unitID: Int64 = row[0]
+                if units[unitID] == nil { units[unitID] = Unit(name: row[1], region: row[2], kind: row[3]) }
+                let key = Key(unit: unitID, year: row[5], quarter: row[6])
+                let value: Double? = row[7]
+                if let value { byKey[key] = value }
+                fetched.append((key, value, row[8]))
             }
-            return values.compactMap { row -> Row? in
-                let year: Int = row["year"]
-                if let from = filter.from, year < from { return nil }
-                let unit: String = row["unit"]
-                let value: Double? = row["value"]
-                let previous = byKey["\(unit)|\(year - 1)|\(row["quarter"] as Int)"]
+            // Unit name, year, quarter: sorted here by integers (an ORDER BY
+            // u.name sorted every row by its Chinese name, most of an export's time).
+            let order = Dictionary(uniqueKeysWithValues: units.sorted { $0.value.name < $1.value.name }.enumerated()
+                .map { ($0.element.key, $0.offset) })
+            fetched.sort { a, b in
+                (order[a.key.unit]!, a.key.year, a.key.quarter) < (order[b.key.unit]!, b.key.year, b.key.quarter)
+            }
+            return fetched.compactMap { item -> Row? in
+                if let from = filter.from, item.key.year < from { return nil }
+                let unit = units[item.key.unit]!
+                let value = item.value
+                let previous = byKey[Key(unit: item.key.unit, year: item.key.year - 1, quarter: item.key.quarter)]
                 let change = value.flatMap { v in previous.map { v - $0 } }
                 let rate = change.flatMap { c in previous.flatMap { $0 != 0 ? 100 * c / $0 : nil } }
-                return Row(unit: unit, region: row["region"], kind: row["kind"], indicator: row["indicator"], year: year,
-                           quarter: row["quarter"], value: value, previous: previous, change: change, changeRate: rate,
-                           reason: row["reason"])
+                return Row(unit: unit.name, region: unit.region, kind: unit.kind, indicator: metric.code, year: item.key.year,
+                           quarter: item.key.quarter, value: value, previous: previous, change: change, changeRate: rate,
+                           reason: item.reason)
             }
         }
     }

@@ -98,7 +98,12 @@ public final class FiscalDatabase: Sendable {
         var migrator = DatabaseMigrator()
         for migration in migrations(in: schemaSQL) {
             let sql = migration.sql
-            migrator.registerMigration(migration.name) { db in try db.execute(sql: sql) }
+            let name = migration.name
+            migrator.registerMigration(name) { db in
+                try db.execute(sql: sql)
+                // period_inputs is filled from the mapping its section declares.
+                if name == "v3-resolved" { try PeriodInputs.rebuild(db) }
+            }
         }
         return migrator
     }
