@@ -5,8 +5,45 @@
 # in the same run. Also imports a quarter of the file to show that peak memory
 # does not grow with file size. Prints a Markdown block for BENCHMARKS.md.
 #   bash scripts/bench.sh [ROWS]
+#   bash scripts/bench.sh province [COUNTIES]   analytics at province scale (default
+#       186 counties = 10,044 units × 10 years, every catalogue metric): import,
+#       then trend, rank, summary and export, each timed with peak memory.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ "${1:-}" = province ]; then
+  counties=${2:-186}
+  command -v sqlite3 >/dev/null || { apt-get update -qq && apt-get install -y -qq sqlite3; }
+  [ -x /usr/bin/time ] || { apt-get update -qq && apt-get install -y -qq time; }
+  swift build -c release 2>&1 | tail -1
+  fiscal="$(swift build -c release --show-bin-path)/fiscal"
+  work=${BENCH_DIR:-$(mktemp -d)}
+  mkdir -p "$work"
+  db="$work/province.sqlite"
+  rm -f "$db" "$db-wal" "$db-shm"
+  timed() {  # timed LABEL COMMAND...: one run, "| label | s | MiB |" on stdout
+    local label=$1; shift
+    /usr/bin/time -f "%e %M" -o "$work/t" "$@" >"$work/out" 2>"$work/err" || { cat "$work/err" >&2; exit 1; }
+    read -r s kb <"$work/t"
+    echo "| \`$label\` | $s | $((kb / 1024)) |"
+  }
+  echo "### Province: $counties counties, $(date -u +%Y-%m-%d), $(nproc) cores"
+  echo "Command: \`bash scripts/bench.sh province $counties\`"
+  echo
+  echo "| what | time (s) | peak memory (MiB) |"
+  echo "| --- | ---: | ---: |"
+  timed "fiscal sample --counties $counties" "$fiscal" sample --out "$work/csv" --counties "$counties"
+  timed "fiscal import (10 yearly files)" "$fiscal" import --db "$db" "$work"/csv/province-*.csv
+  timed "trend three_public" "$fiscal" trend three_public --db "$db"
+  timed "trend nontax_cost_rate --quarter 2" "$fiscal" trend nontax_cost_rate --quarter 2 --db "$db"
+  timed "rank three_public --year 2024 --by change_rate" "$fiscal" rank three_public --year 2024 --by change_rate --db "$db"
+  timed "summary --year 2024" "$fiscal" summary --year 2024 --db "$db"
+  rm -rf "$work/export"
+  timed "export --as-of 2024Q3 (18 indicators)" "$fiscal" export --out "$work/export" --as-of 2024Q3 --db "$db"
+  echo
+  echo "$(sqlite3 "$db" "SELECT count(*) FROM units") units, $(sqlite3 "$db" "SELECT count(*) FROM observations") observations, $(sqlite3 "$db" "SELECT count(*) FROM period_inputs") unit-periods, $(du -m "$db" | cut -f1) MiB database; export rows: $(tail -1 "$work/out")."
+  [ -n "${BENCH_DIR:-}" ] || rm -rf "$work"
+  exit 0
+fi
 rows=${1:-1000000}
 command -v sqlite3 >/dev/null || { apt-get update -qq && apt-get install -y -qq sqlite3; }
 [ -x /usr/bin/time ] || { apt-get update -qq && apt-get install -y -qq time; }
