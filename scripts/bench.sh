@@ -10,14 +10,15 @@
 #       then trend, rank, summary and export, each timed with peak memory.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+command -v sqlite3 >/dev/null || { apt-get update -qq && apt-get install -y -qq sqlite3; }
+[ -x /usr/bin/time ] || { apt-get update -qq && apt-get install -y -qq time; }
+swift build -c release 2>&1 | tail -1
+fiscal="$(swift build -c release --show-bin-path)/fiscal"
+work=${BENCH_DIR:-$(mktemp -d)}
+mkdir -p "$work"
+
 if [ "${1:-}" = province ]; then
   counties=${2:-186}
-  command -v sqlite3 >/dev/null || { apt-get update -qq && apt-get install -y -qq sqlite3; }
-  [ -x /usr/bin/time ] || { apt-get update -qq && apt-get install -y -qq time; }
-  swift build -c release 2>&1 | tail -1
-  fiscal="$(swift build -c release --show-bin-path)/fiscal"
-  work=${BENCH_DIR:-$(mktemp -d)}
-  mkdir -p "$work"
   db="$work/province.sqlite"
   rm -f "$db" "$db-wal" "$db-shm"
   timed() {  # timed LABEL COMMAND...: one run, "| label | s | MiB |" on stdout
@@ -45,13 +46,6 @@ if [ "${1:-}" = province ]; then
   exit 0
 fi
 rows=${1:-1000000}
-command -v sqlite3 >/dev/null || { apt-get update -qq && apt-get install -y -qq sqlite3; }
-[ -x /usr/bin/time ] || { apt-get update -qq && apt-get install -y -qq time; }
-
-swift build -c release 2>&1 | tail -1
-fiscal="$(swift build -c release --show-bin-path)/fiscal"
-work=${BENCH_DIR:-$(mktemp -d)}
-mkdir -p "$work"
 
 # units × years × (metric, basis, quarter) combinations = rows
 python3 - "$rows" "$work" <<'PY'

@@ -74,12 +74,12 @@ struct PeriodInputs {
             \(columns.map { "\($0.name) = COALESCE(excluded.\($0.name), \($0.name))" }.joined(separator: ", "))
             """)
         let handle = statement.sqliteStatement
-        for key in periods.keys.sorted() {
+        for (key, values) in periods.sorted(by: { $0.key < $1.key }) {
             sqlite3_reset(handle)
             sqlite3_bind_int64(handle, 1, Int64(key.quarter))
             sqlite3_bind_int64(handle, 2, Int64(key.year))
             sqlite3_bind_int64(handle, 3, key.unitID)
-            for (index, value) in periods[key]!.enumerated() {
+            for (index, value) in values.enumerated() {
                 if let value { sqlite3_bind_int64(handle, Int32(index + 4), value) } else { sqlite3_bind_null(handle, Int32(index + 4)) }
             }
             let step = sqlite3_step(handle)
