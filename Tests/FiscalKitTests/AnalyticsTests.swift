@@ -43,9 +43,9 @@ struct AnalyticsTests {
         #expect(try trend("three_public", [town, bureau]).last == "衡山县财政局 2024 27.26 4.11 23.15 563.26")
         #expect(try trend("three_public_control_rate", [town, bureau]).last == "衡山县财政局 2024 80.04   ")
         #expect(try trend("budget_execution_rate", [town, bureau]).last == "衡山县财政局 2024 100.00   ")
-        // 财政供养比: the table's 在职 164 is resolved over the narrative's 168, so
-        // 55407 ÷ (164 + 69) = 237.80, not domain.md's 233.78 (an open question).
-        #expect(try trend("supported_ratio", [town, baicang]).last == "邵阳县白仓镇人民政府 2023 237.80   ")
+        // 财政供养比: the report's "财政供养人员在职168人，退休69人" are supported
+        // persons, not the table's own staff (在职 164): 55407 ÷ (168 + 69) = 233.78.
+        #expect(try trend("supported_ratio", [town, baicang]).last == "邵阳县白仓镇人民政府 2023 233.78   ")
         // A missing input has no value and a reason.
         let explained = try fiscal(["trend", "seven_items", "--unit", bureau, "--explain"])
         #expect(explained.stdout.contains("衡山县财政局 2024: travel is stated only together with utilities"))

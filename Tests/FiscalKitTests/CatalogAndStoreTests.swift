@@ -38,6 +38,8 @@ struct CatalogAndStoreTests {
             "three_guarantees": "万元", "social_insured": "人", "medical_insured": "人", "benefit_eligible": "人",
             "benefit_covered": "人", "gdp": "万元", "retail_sales": "万元", "fixed_asset_investment": "万元",
             "satisfaction": "%", "self_score": "分",
+            // Not in domain.md's table: "财政供养人员在职N人，退休M人" of a report (its 233.78 example).
+            "supported_in_service": "人", "supported_retired": "人",
         ]
         #expect(catalog.rawMetrics.count == expected.count)
         for (code, unit) in expected { #expect(catalog.metric(code: code)?.unit == unit, "\(code)") }
@@ -107,10 +109,10 @@ struct CatalogAndStoreTests {
         #expect(journal == "wal")
         #expect(foreignKeys == 1)
         #expect(try database.schemaVersion() == "v3-resolved")
-        #expect(try database.count("metrics") == 48 + 18)    // raw metrics and indicators
+        #expect(try database.count("metrics") == 50 + 18)    // raw metrics and indicators
         // Reopening applies nothing twice and keeps the catalogue as it is.
         let again = try FiscalDatabase.open(path: database.path)
-        #expect(try again.count("metrics") == 48 + 18)
+        #expect(try again.count("metrics") == 50 + 18)
     }
 
     @Test("a database made by an older binary gets the new catalogue names, even when opened read-only")
@@ -172,7 +174,7 @@ struct CatalogAndStoreTests {
     @Test("read-only opening creates a missing database, then refuses writes")
     func readOnly() throws {
         let database = try FiscalDatabase.open(path: scratch.path("new.sqlite"), readOnly: true)
-        #expect(try database.count("metrics") == 66)
+        #expect(try database.count("metrics") == 68)
         #expect(throws: (any Error).self) {
             try database.queue.write { try $0.execute(sql: "DELETE FROM metrics") }
         }
@@ -196,7 +198,7 @@ struct CatalogAndStoreTests {
         // A name another metric owns is refused, and nothing changes.
         let clash = try MetricCatalog(csv: "code,unit,name_zh\nnew_code,万元,税收收入\n", source: "clash.csv").metrics
         #expect(throws: FiscalError.self) { try database.loadCatalog(clash, source: "clash.csv") }
-        #expect(try database.count("metrics") == 67)
+        #expect(try database.count("metrics") == 69)
         // A CSV with the new metric now imports.
         let csv = scratch.write("land.csv", "unit,year,metric,value\n白仓镇,2023,土地出让收入,0.5亿元\n")
         _ = try Importer(database: database).importFile(path: csv)

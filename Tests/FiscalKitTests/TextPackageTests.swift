@@ -129,7 +129,8 @@ struct TextPackageTests {
             "2023|0|nontax_revenue|final": "301.15", "2022|0|nontax_revenue|final": "205.64",
             "2023|0|nontax_collection_cost|final": "122.8", "2022|0|nontax_collection_cost|final": "124.51",
             "2023|0|seven_items_total|final": "136.46", "2022|0|seven_items_total|final": "146.08",
-            "2023|0|resident_population|final": "55407", "2023|0|staff_retired|final": "69",
+            "2023|0|resident_population|final": "55407",
+            "2023|0|supported_in_service|final": "168", "2023|0|supported_retired|final": "69",
             "2023|0|supported_ratio|reported": "230",
             "2023|0|seven_items_change_rate|reported": "-6.59",     // “七项”经费控制率-6.59%
             "2023|0|three_guarantees|final": "2850.51", "2023|0|three_guarantees|plan": "2855.08",

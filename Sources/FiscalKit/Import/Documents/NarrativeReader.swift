@@ -30,6 +30,12 @@ struct NarrativeReader {
 
     /// Words that stand for a metric only in prose: "财政供养人员在职168人，退休69人".
     static let proseNames: [String: String] = ["在职": "staff_in_service"]
+    /// A name that, in the clause right after another metric's figure, means that
+    /// metric's companion: "财政供养人员在职168人，退休69人" counts 69 supported
+    /// retirees, not the unit's own retired staff (domain.md: 55407 ÷ (168 + 69)).
+    static let companions: [String: [String: String]] = [
+        "supported_in_service": ["staff_retired": "supported_retired"],
+    ]
 
     static let basisWords: [(String, Basis)] = [
         ("年初预算数", .initial), ("年初预算", .initial), ("全年预算数", .budget), ("全年执行数", .final),
@@ -207,7 +213,12 @@ struct NarrativeReader {
             var qualified = false
             for token in tokens {
                 switch token {
-                case let .metric(metric):
+                case var .metric(metric):
+                    if let previous = previousClause, previous.stored,
+                       let code = Self.companions[previous.metric.code]?[metric.code],
+                       let companion = catalog.metric(code: code) {
+                        metric = companion
+                    }
                     armed = qualified ? nil : metric
                     clean = !qualified
                     consumed = false
