@@ -73,10 +73,9 @@ public struct TrendExport {
         for indicator in indicators {
             var filter = Trends.Filter(to: asOf.year)
             filter.allQuarters = true
-            // In the query's order (unit, year, quarter). A period with neither
-            // a value nor a previous one says nothing about the trend: left out.
+            filter.onlyTrendRows = true
             let rows = try trends.rows(indicator: indicator, filter: filter)
-                .filter { asOf.includes(year: $0.year, quarter: $0.quarter) && ($0.value != nil || $0.previous != nil) }
+                .filter { asOf.includes(year: $0.year, quarter: $0.quarter) }
             let csv = Trends.longTable(rows, language: .en).rendered(as: .csv)
             let data = Data([0xEF, 0xBB, 0xBF]) + Data(csv.utf8)
             let name = "\(indicator).csv"

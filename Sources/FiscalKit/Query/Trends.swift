@@ -23,6 +23,9 @@ public struct Trends {
         public var quarter = 0
         /// Every quarter (0–4) at once, each compared with its own quarter of the year before.
         public var allQuarters = false
+        /// Leave out periods with neither a value nor a previous value, and the
+        /// reasons (the export: they say nothing about a trend).
+        public var onlyTrendRows = false
         public init(units: [String] = [], kind: UnitKind? = nil, region: String? = nil, from: Int? = nil, to: Int? = nil,
                     quarter: Int = 0) {
             self.units = units
@@ -115,40 +118,52 @@ public struct Trends {
             // rows and more) name lookups and hashing Chinese strings per row
             // were most of the time (perf, BENCHMARKS.md).
             let cursor = try GRDB.Row.fetchCursor(db, sql: """
-                SELECT v.unit_id, u.name, u.region, u.kind, v.indicator, v.year, v.quarter, v.value, v.reason
+                SELECT v.unit_id, u.name, u.region, u.kind, v.year, v.quarter, v.value, \(filter.onlyTrendRows ? "NULL" : "v.reason")
                 FROM indicator_values v JOIN units u ON u.id = v.unit_id
                 WHERE \(conditions.joined(separator: " AND "))
                 """, arguments: arguments)
-            struct Key: Hashable { var unit: Int64, year: Int, quarter: Int }
+            // A period packed in one integer (year and quarter; the unit's rank
+            // goes above them once the units are sorted): at province scale the
+            // export sorts and looks up 500,000 periods per indicator, and
+            // hashing and comparing structs was most of its time (BENCHMARKS.md).
+            func period(year: Int, quarter: Int) -> UInt64 { UInt64(year) << 3 | UInt64(quarter) }
             struct Unit { var name: String, region: String?, kind: String }
+            struct Fetched { var unit: Int64, period: UInt64, value: Double?, reason: String? }
             var units: [Int64: Unit] = [:]
-            var fetched: [(key: Key, value: Double?, reason: String?)] = []
-            var byKey: [Key: Double] = [:]
+            var fetched: [Fetched] = []
+            var values: [UInt64: Double] = [:]          // unit id << 20 | period → value
+            func key(_ unit: Int64, _ period: UInt64) -> UInt64 { UInt64(unit) << 20 | period }
             while let row = try cursor.next() {
                 let unitID: Int64 = row[0]
                 if units[unitID] == nil { units[unitID] = Unit(name: row[1], region: row[2], kind: row[3]) }
-                let key = Key(unit: unitID, year: row[5], quarter: row[6])
-                let value: Double? = row[7]
-                if let value { byKey[key] = value }
-                fetched.append((key, value, row[8]))
+                let at = period(year: row[4], quarter: row[5])
+                let value: Double? = row[6]
+                if let value { values[key(unitID, at)] = value }
+                fetched.append(Fetched(unit: unitID, period: at, value: value, reason: row[7]))
             }
+            let previousYear = UInt64(1) << 3
             // Unit name, year, quarter: sorted here by integers (an ORDER BY
-            // u.name sorted every row by its Chinese name, most of an export's time).
-            let order = Dictionary(uniqueKeysWithValues: units.sorted { $0.value.name < $1.value.name }.enumerated()
-                .map { ($0.element.key, $0.offset) })
-            fetched.sort { a, b in
-                (order[a.key.unit]!, a.key.year, a.key.quarter) < (order[b.key.unit]!, b.key.year, b.key.quarter)
+            // u.name sorted every row by its Chinese name).
+            let rank = Dictionary(uniqueKeysWithValues: units.sorted { $0.value.name < $1.value.name }.enumerated()
+                .map { ($0.element.key, UInt64($0.offset)) })
+            var order: [(key: UInt64, index: Int)] = []
+            order.reserveCapacity(fetched.count)
+            for (index, item) in fetched.enumerated() {
+                if let from = filter.from, Int(item.period >> 3) < from { continue }
+                if filter.onlyTrendRows && item.value == nil && values[key(item.unit, item.period - previousYear)] == nil { continue }
+                order.append((rank[item.unit]! << 20 | item.period, index))
             }
-            return fetched.compactMap { item -> Row? in
-                if let from = filter.from, item.key.year < from { return nil }
-                let unit = units[item.key.unit]!
+            order.sort { $0.key < $1.key }
+            return order.map { entry -> Row in
+                let item = fetched[entry.index]
+                let unit = units[item.unit]!
                 let value = item.value
-                let previous = byKey[Key(unit: item.key.unit, year: item.key.year - 1, quarter: item.key.quarter)]
+                let previous = values[key(item.unit, item.period - previousYear)]
                 let change = value.flatMap { v in previous.map { v - $0 } }
                 let rate = change.flatMap { c in previous.flatMap { $0 != 0 ? 100 * c / $0 : nil } }
-                return Row(unit: unit.name, region: unit.region, kind: unit.kind, indicator: metric.code, year: item.key.year,
-                           quarter: item.key.quarter, value: value, previous: previous, change: change, changeRate: rate,
-                           reason: item.reason)
+                return Row(unit: unit.name, region: unit.region, kind: unit.kind, indicator: metric.code,
+                           year: Int(item.period >> 3), quarter: Int(item.period & 7), value: value, previous: previous,
+                           change: change, changeRate: rate, reason: item.reason)
             }
         }
     }
