@@ -49,7 +49,7 @@ check "database unchanged" test "$(sqlite3 "$FISCAL_DB" 'SELECT count(*) FROM ob
 check "good file imports" "$fiscal" import "$work/good.csv"
 check "facts csv header" bash -c "'$fiscal' facts --unit 白仓镇 --format csv | head -1 | grep -qx 'unit,region,kind,year,quarter,metric,basis,value,source,location'"
 check "facts value exact" bash -c "'$fiscal' facts --unit 白仓镇 --format csv | grep -q ',2023,0,tax_revenue,final,823.23,'"
-check "metrics lists the catalogue" bash -c "test \$('$fiscal' metrics --format csv | tail -n +2 | wc -l) -eq 48"
+check "metrics lists the catalogue" bash -c "test \$('$fiscal' metrics --format csv | tail -n +2 | wc -l) -eq 50"
 check "read-only commands leave no trace" bash -c "'$fiscal' facts --db '$work/new.sqlite' --format json | grep -qx '\[\]'"
 
 samples="$(pwd)/../shared/samples"

@@ -15,6 +15,7 @@ struct Conflicts: ParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var output: FormatOptions
+    @OptionGroup var language: LanguageOptions
 
     @OptionGroup var only: FactFilterOptions
 
@@ -27,10 +28,10 @@ struct Conflicts: ParsableCommand {
             let filter = only.filter
             let queries = StoreQueries(database: store)
             if totals {
-                print(try queries.totalsDisagreeing(filter).rendered(as: output.format), terminator: "")
+                print(try queries.totalsDisagreeing(filter).rendered(as: output.format, language: language.lang), terminator: "")
                 return
             }
-            print(try queries.conflicts(filter).rendered(as: output.format), terminator: "")
+            print(try queries.conflicts(filter).rendered(as: output.format, language: language.lang), terminator: "")
             if output.format == .table {
                 let disagreeing = try queries.totalsDisagreeing(filter).rows.count
                 if disagreeing > 0 {

@@ -15,6 +15,7 @@ struct Facts: ParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var output: FormatOptions
+    @OptionGroup var language: LanguageOptions
 
     @OptionGroup var only: FactFilterOptions
 
@@ -22,7 +23,7 @@ struct Facts: ParsableCommand {
         do {
             let store = try database.open(readOnly: true)
             let filter = only.filter
-            print(try StoreQueries(database: store).facts(filter).rendered(as: output.format), terminator: "")
+            print(try StoreQueries(database: store).facts(filter).rendered(as: output.format, language: language.lang), terminator: "")
         } catch { fail(error) }
     }
 }

@@ -52,9 +52,9 @@ struct UnitScopeOptions: ParsableArguments {
     var region: String?
 }
 
-/// --lang of the analytics commands.
+/// --lang of every command that prints a table.
 struct LanguageOptions: ParsableArguments {
-    @Option(help: "zh or en (table headers and names).")
+    @Option(help: "zh or en: headers and names of tables and Markdown (CSV and JSON keep the English column names).")
     var lang: Language = .zh
 }
 

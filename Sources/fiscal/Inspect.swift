@@ -9,6 +9,7 @@ struct Inspect: ParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var output: FormatOptions
+    @OptionGroup var language: LanguageOptions
 
     @Argument(help: "A package (text).")
     var file: String
@@ -18,18 +19,18 @@ struct Inspect: ParsableCommand {
             let store = try database.open(readOnly: true)
             let report = try DocumentInspection.inspect(path: file, catalog: try store.catalog())
             print(report.heading)
-            print(report.figures.rendered(as: output.format), terminator: "")
+            print(report.figures.rendered(as: output.format, language: language.lang), terminator: "")
             if !report.scoringItems.rows.isEmpty {
                 print("\nScoring sheet (\(report.scoringItems.rows.count) rows):")
-                print(report.scoringItems.rendered(as: output.format), terminator: "")
+                print(report.scoringItems.rendered(as: output.format, language: language.lang), terminator: "")
             }
             if !report.projects.rows.isEmpty {
                 print("\nProject forms:")
-                print(report.projects.rendered(as: output.format), terminator: "")
+                print(report.projects.rendered(as: output.format, language: language.lang), terminator: "")
             }
             if !report.unread.rows.isEmpty {
                 print("\nNot understood (\(report.unread.rows.count)):")
-                print(report.unread.rendered(as: output.format), terminator: "")
+                print(report.unread.rendered(as: output.format, language: language.lang), terminator: "")
             }
         } catch { fail(error) }
     }

@@ -21,11 +21,12 @@ struct Metrics: ParsableCommand {
 
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var output: FormatOptions
+        @OptionGroup var language: LanguageOptions
 
         func run() throws {
             do {
                 let store = try database.open(readOnly: true)
-                print(try StoreQueries(database: store).metrics().rendered(as: output.format), terminator: "")
+                print(try StoreQueries(database: store).metrics().rendered(as: output.format, language: language.lang), terminator: "")
             } catch { fail(error) }
         }
     }

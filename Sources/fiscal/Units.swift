@@ -18,6 +18,7 @@ struct Units: ParsableCommand {
 
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var output: FormatOptions
+        @OptionGroup var language: LanguageOptions
 
         @Option(help: "department, township or other (部门, 乡镇, 其他).")
         var kind: UnitKind?
@@ -28,7 +29,7 @@ struct Units: ParsableCommand {
         func run() throws {
             do {
                 let store = try database.open(readOnly: true)
-                print(try StoreQueries(database: store).units(kind: kind, region: region).rendered(as: output.format), terminator: "")
+                print(try StoreQueries(database: store).units(kind: kind, region: region).rendered(as: output.format, language: language.lang), terminator: "")
             } catch { fail(error) }
         }
     }

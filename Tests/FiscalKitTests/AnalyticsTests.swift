@@ -147,6 +147,65 @@ struct AnalyticsTests {
         #expect(!FileManager.default.fileExists(atPath: scratch.path("a/.nontax_cost_rate.csv.tmp")))
     }
 
+    @Test("one hand-computed trend in every output format and both languages")
+    func everyFormat() throws {
+        // 甲镇 1,200 → 1,500 → 1,350: +300 (+25 %), then −150 (−10 %).
+        // 乙镇 80 in 2022 and 100 in 2024: 2023 is a gap, so 2024 has no previous.
+        // Units sort by name in code-point order (乙 U+4E59 before 甲 U+7532).
+        scratch.write("f.csv", """
+            unit,year,metric,value,kind,region
+            甲镇,2022,三公经费,1200,township,东区
+            甲镇,2023,三公经费,1500,township,东区
+            甲镇,2024,三公经费,1350,township,东区
+            乙镇,2022,三公经费,80,township,西区
+            乙镇,2024,三公经费,100,township,西区
+            """)
+        #expect(try fiscal(["import", "f.csv"]).status == 0)
+        func output(_ extra: [String]) throws -> String {
+            try fiscal(["trend", "three_public"] + extra).stdout
+        }
+        #expect(try output([]) == """
+            单位      2022      2023      2024  最新变化率%  走势
+            ────  ────────  ────────  ────────  ───────────  ────
+            乙镇     80.00         —    100.00            —  ▁ █
+            甲镇  1,200.00  1,500.00  1,350.00       -10.00  ▁█▅
+
+            """)
+        #expect(try output(["--lang", "en"]).hasPrefix("unit      2022      2023      2024  latest change %  trend\n"))
+        #expect(try output(["--format", "csv"]) == """
+            unit,region,kind,indicator,year,quarter,value,previous,change,change_rate
+            乙镇,西区,township,three_public,2022,0,80.00,,,
+            乙镇,西区,township,three_public,2024,0,100.00,,,
+            甲镇,东区,township,three_public,2022,0,1200.00,,,
+            甲镇,东区,township,three_public,2023,0,1500.00,1200.00,300.00,25.00
+            甲镇,东区,township,three_public,2024,0,1350.00,1500.00,-150.00,-10.00
+
+            """)
+        // The language never changes CSV or JSON column names.
+        #expect(try output(["--format", "csv", "--lang", "zh"]) == output(["--format", "csv", "--lang", "en"]))
+        let json = try output(["--format", "json", "--unit", "甲镇", "--from", "2024"])
+        #expect(json == """
+            [
+              {"unit": "甲镇", "region": "东区", "kind": "township", "indicator": "three_public", "year": 2024, "quarter": 0, "value": 1350.00, "previous": 1500.00, "change": -150.00, "change_rate": -10.00}
+            ]
+
+            """)
+        #expect(try output(["--format", "markdown", "--region", "西区"]) == """
+            | 单位 | 2022 | 2024 | 最新变化率% | 走势 |
+            | --- | ---: | ---: | --- | --- |
+            | 乙镇 | 80.00 | 100.00 | — | ▁█ |
+
+            """)
+        // The other commands' tables follow --lang too; kinds are named in Chinese.
+        let units = try fiscal(["units"]).stdout
+        #expect(units.hasPrefix("单位") && units.contains("乡镇"))
+        #expect(try fiscal(["units", "--lang", "en"]).stdout.hasPrefix("unit"))
+        #expect(try fiscal(["facts", "--unit", "乙镇", "--lang", "en", "--format", "markdown"]).stdout
+            .hasPrefix("| unit | region | kind | year | quarter | metric | basis | value | source | location |"))
+        #expect(try fiscal(["facts", "--unit", "乙镇", "--format", "markdown"]).stdout
+            .hasPrefix("| 单位 | 地区 | 类型 | 年度 | 季度 | 指标 | 口径 | 数值 | 来源文件 | 位置 |"))
+    }
+
     @Test("a zero previous and a gap give no change rate; quarters compare like with like")
     func yearOverYear() throws {
         scratch.write("t.csv", """

@@ -16,6 +16,9 @@ struct OutputTests {
         #expect(lines[0] == "unit                  year        value")
         #expect(lines[2] == "白仓镇                2023  1,234,567.5")
         #expect(lines[3] == "衡山县财政局, \"本级\"  2024            —")
+        #expect(ResultTable.Cell.signed(25, decimals: 2).displayText == "+25.00")     // a change keeps its sign
+        #expect(ResultTable.Cell.signed(-1234.5, decimals: 2).displayText == "-1,234.50")
+        #expect(ResultTable.Cell.signed(25, decimals: 2).plainText == "25.00")
         #expect(DisplayWidth.of("白仓镇") == 6)
         #expect(DisplayWidth.of("ＡＢ1") == 5)
     }

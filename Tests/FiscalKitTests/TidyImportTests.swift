@@ -136,6 +136,33 @@ struct TidyImportTests {
         #expect(try database.count("units") == 1)    // 新田镇 was created inside the rolled-back transaction
     }
 
+    @Test("bad rows on both sides of the reading thread's chunks are listed in line order")
+    func badRowsAcrossChunks() throws {
+        let database = try scratch.database()
+        // 10,000 rows: lines 2…10001, chunks of 4,096 rows (line 4098 opens the second).
+        var text = "unit,year,metric,value,kind\n"
+        for line in 2...10_001 {
+            switch line {
+            case 4098: text += "甲镇,2023,tax_revenue,1,village\n"      // the unit's kind: found by the writing thread
+            case 5000: text += "乙镇,20x3,tax_revenue,1,\n"              // the year: found by the reading thread
+            case 9000: text += ",2023,tax_revenue,1,\n"                  // an empty unit
+            default: text += "示例县第\(line % 7)镇,\(2000 + line % 20),tax_revenue,\(line),township\n"
+            }
+        }
+        let path = scratch.write("bad-big.csv", text)
+        do {
+            _ = try importFile(path, into: database)
+            Issue.record("a file with bad rows was imported")
+        } catch let FiscalError.badRows(_, problems, total) {
+            #expect(total == 3)
+            #expect(problems.map(\.line) == [4098, 5000, 9000])
+            #expect(problems[0].message.contains("kind 'village'"))
+            #expect(problems[1].message.contains("year '20x3'"))
+            #expect(problems[2].message == "the unit is empty")
+        }
+        #expect(try database.count("observations") == 0 && database.count("units") == 0)
+    }
+
     @Test("importing the same content again changes nothing and says so")
     func idempotent() throws {
         let database = try scratch.database()

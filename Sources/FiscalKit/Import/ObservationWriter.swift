@@ -63,7 +63,9 @@ final class ObservationWriter {
     private let contest: Statement
     private let inputs: PeriodInputs
     private var periods = PeriodBuffer()
-    private var basisIndexes: [UnsafePointer<CChar>: Int] = [:]
+    /// Interned basis → its place in PeriodInputs.bases: a handful, scanned
+    /// by address (cheaper than hashing, once per row).
+    private var basisIndexes: [(basis: UnsafePointer<CChar>, index: Int)] = []
 
     private(set) var conflictsCreated = 0
     private(set) var figures = 0
@@ -172,9 +174,9 @@ final class ObservationWriter {
     }
 
     private func basisIndex(_ basis: UnsafePointer<CChar>) -> Int {
-        if let index = basisIndexes[basis] { return index }
+        for entry in basisIndexes where entry.basis == basis { return entry.index }
         let index = PeriodInputs.bases.firstIndex(of: String(cString: basis)) ?? -1
-        basisIndexes[basis] = index
+        basisIndexes.append((basis, index))
         return index
     }
 

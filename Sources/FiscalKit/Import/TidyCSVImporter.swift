@@ -98,15 +98,6 @@ struct TidyCSVImporter {
     let fingerprint: FileFingerprint
     let progress: ImportProgress?
 
-    /// What the loop needs of a metric.
-    struct MetricSlot {
-        var code: String
-        var unit: String
-        var id: Int64
-        var isHeadCount: Bool
-        var isIndicator: Bool
-    }
-
     func run(in db: Database, importID: Int64) throws -> ImportSummary {
         let stream = try UTF8BlockStream(path: path, encoding: fingerprint.encoding)
         let reader = CSVRecordReader {
@@ -121,20 +112,19 @@ struct TidyCSVImporter {
         guard let header = try TidyCSVHeader(fields: headerFields, path: path) else {
             throw FiscalError.file(path, "line 1: not a tidy CSV (its header should name unit, year, metric, value) and not a document this version reads")
         }
-
-        let catalog = try FiscalDatabase.catalog(db)
         let metricIDs = Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT code, id FROM metrics").map {
             ($0["code"] as String, $0["id"] as Int64)
         })
+        let rowsReader = TidyCSVRows(reader: reader, stream: stream, header: header, catalog: try FiscalDatabase.catalog(db),
+                                     metricIDs: metricIDs)
+        rowsReader.start()
+        defer { rowsReader.stop() }
+
         var units = try UnitDirectory(db)
         var unitCache = ByteKeyedCache<(id: Int64, isNew: Bool)>()
-        var metricCache = ByteKeyedCache<MetricSlot>()
-        var basisCache = ByteKeyedCache<Basis>()
-        var quarterCache = ByteKeyedCache<Int>()
         var cStrings = CStringTable()
-        let basisPointers = Dictionary(uniqueKeysWithValues: Basis.allCases.map { ($0, cStrings.intern($0.rawValue)) })
+        let basisPointers = Basis.allCases.map { cStrings.intern($0.rawValue) }
         let csvPart = cStrings.intern("csv")
-
         let writer = try ObservationWriter(db: db, importID: importID, part: "csv")
 
         var problems: [LocatedProblem] = []
@@ -142,160 +132,86 @@ struct TidyCSVImporter {
         var rows = 0
         var missing = 0
         var latestYear: Int?
-        // Column positions as plain integers (-1: absent): a dictionary keyed
-        // by the enum hashed its raw string on every field of every row.
-        let unitAt = header.index[.unit] ?? -1, yearAt = header.index[.year] ?? -1
-        let metricAt = header.index[.metric] ?? -1, valueAt = header.index[.value] ?? -1
-        let basisAt = header.index[.basis] ?? -1, quarterAt = header.index[.quarter] ?? -1
-        let regionAt = header.index[.region] ?? -1, kindAt = header.index[.kind] ?? -1
-        let codeAt = header.index[.unitCode] ?? -1
-        let unitColumns = [unitAt, regionAt, kindAt, codeAt]
-        var unitKey: [UInt8] = []
-
-        func problem(_ message: String) {
+        func problem(_ message: String, line: Int) {
             problemCount += 1
             if problems.count < Self.maxReportedProblems {
-                problems.append(LocatedProblem(path: path, line: reader.line, message: message))
+                problems.append(LocatedProblem(path: path, line: line, message: message))
             }
         }
-        func text(_ index: Int) -> String? {
-            index < 0 ? "" : reader.string(at: index)
+        /// The unit of a key (unit, region, kind and code fields, each ended by
+        /// 0x1F), or the problem with it.
+        func resolveUnit(_ key: ArraySlice<UInt8>) throws -> Result<(id: Int64, isNew: Bool), FiscalError> {
+            if let cached = key.withUnsafeBufferPointer({ unitCache.value(for: $0) }) { return .success(cached) }
+            let fields = key.split(separator: 0x1F, omittingEmptySubsequences: false).prefix(4)
+                .map { String(validating: $0, as: UTF8.self) }
+            guard fields.count == 4, let unitText = fields[0], let region = fields[1], let kindText = fields[2],
+                  let code = fields[3] else { return .failure(.invalid(TidyCSVRows.invalidText)) }
+            if TextNormalization.trim(unitText).isEmpty { return .failure(.invalid("the unit is empty")) }
+            var kind: UnitKind?
+            if !TextNormalization.trim(kindText).isEmpty {
+                kind = UnitKind(word: kindText)
+                if kind == nil { return .failure(.invalid("kind '\(kindText)' is not department, township or other")) }
+            }
+            do {
+                let id = try units.resolveOrCreate(name: unitText, region: region, kind: kind, code: code, in: db)
+                let resolved = (id: id, isNew: units.createdIDs.contains(id))
+                key.withUnsafeBufferPointer { unitCache.insert(resolved, for: $0) }
+                return .success(resolved)
+            } catch let error as FiscalError {
+                return .failure(error)
+            }
         }
-        func bytes<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
-            try reader.withBytes(at: index < 0 ? Int.max : index, body)
-        }
-        let invalidText = "not valid UTF-8 text (save the file as UTF-8 or GB18030)"
 
-        while try reader.next() {
-            rows += 1
-            if let progress, rows % 100_000 == 0 { progress(stream.bytesRead, fingerprint.byteCount, rows) }
-            if reader.fieldCount != header.count {
-                let extraAreEmpty = reader.fieldCount > header.count
-                    && (header.count..<reader.fieldCount).allSatisfy { reader.withBytes(at: $0) { $0.isEmpty } }
-                if !extraAreEmpty {
-                    problem("\(reader.fieldCount) fields where the header has \(header.count)")
-                    continue
+        while true {
+            let chunk = rowsReader.queue.take()
+            if let error = chunk.error { throw error }
+            // The chunk's units, each resolved once.
+            var chunkUnits = [Result<(id: Int64, isNew: Bool), FiscalError>?](repeating: nil, count: chunk.unitEnds.count)
+            try chunk.text.withUnsafeBufferPointer { text in
+                for (index, row) in chunk.rows.enumerated() {
+                    rows += 1
+                    if let progress, rows % 100_000 == 0 { progress(chunk.bytesRead, fingerprint.byteCount, rows) }
+                    if row.outcome == .problemBeforeUnit { problem(chunk.problems[index]!, line: row.line); continue }
+                    let unitIndex = Int(row.unit)
+                    if chunkUnits[unitIndex] == nil { chunkUnits[unitIndex] = try resolveUnit(chunk.unitKey(row.unit)) }
+                    let unit: (id: Int64, isNew: Bool)
+                    switch chunkUnits[unitIndex]! {
+                    case let .success(resolved): unit = resolved
+                    case let .failure(error):
+                        problem(error.description, line: row.line)
+                        continue
+                    }
+                    switch row.outcome {
+                    case .problem, .problemBeforeUnit:
+                        problem(chunk.problems[index]!, line: row.line)
+                        continue
+                    case .missing:
+                        latestYear = max(latestYear ?? row.year, row.year)
+                        missing += 1
+                        continue
+                    case .value:
+                        latestYear = max(latestYear ?? row.year, row.year)
+                    }
+                    if problemCount > 0 { continue }   // the file will be rolled back; keep checking only
+                    let key = ObservationKey(unitID: unit.id, year: row.year, quarter: row.quarter, metricID: row.metricID,
+                                             basis: basisPointers[row.basis])
+                    let range = chunk.rawText(of: index)
+                    try writer.add(key, value: row.value, part: csvPart, line: row.line,
+                                   rawText: UnsafeBufferPointer(rebasing: text[range]), unitIsNew: unit.isNew)
                 }
             }
-
-            // Unit: the raw bytes of unit, region, kind and code are the cache key.
-            unitKey.removeAll(keepingCapacity: true)
-            for index in unitColumns {
-                if index >= 0 { reader.withBytes(at: index) { unitKey.append(contentsOf: $0) } }
-                unitKey.append(0x1F)
-            }
-            var unit = unitKey.withUnsafeBufferPointer { unitCache.value(for: $0) }
-            if unit == nil {
-                guard let unitText = text(unitAt), let region = text(regionAt), let kindText = text(kindAt),
-                      let code = text(codeAt) else { problem(invalidText); continue }
-                if TextNormalization.trim(unitText).isEmpty { problem("the unit is empty"); continue }
-                var kind: UnitKind?
-                if !TextNormalization.trim(kindText).isEmpty {
-                    kind = UnitKind(word: kindText)
-                    if kind == nil { problem("kind '\(kindText)' is not department, township or other"); continue }
-                }
-                do {
-                    let id = try units.resolveOrCreate(name: unitText, region: region, kind: kind, code: code, in: db)
-                    let resolved = (id: id, isNew: units.createdIDs.contains(id))
-                    unitKey.withUnsafeBufferPointer { unitCache.insert(resolved, for: $0) }
-                    unit = resolved
-                } catch let error as FiscalError {
-                    problem(error.description)
-                    continue
-                }
-            }
-
-            // Year
-            guard let year = bytes(yearAt, Self.parseYear) else {
-                problem("year '\(text(yearAt) ?? "")' is not a year between 1900 and 2200")
-                continue
-            }
-            latestYear = max(latestYear ?? year, year)
-
-            // Metric
-            var metric = bytes(metricAt) { metricCache.value(for: $0) }
-            if metric == nil {
-                guard let metricText = text(metricAt) else { problem(invalidText); continue }
-                guard let found = catalog.metric(named: metricText) else {
-                    let near = catalog.closestNames(to: metricText).joined(separator: ", ")
-                    problem(metricText.isEmpty ? "the metric is empty" : "unknown metric '\(metricText)'; closest known: \(near)")
-                    continue
-                }
-                let slot = MetricSlot(code: found.code, unit: found.unit, id: metricIDs[found.code]!,
-                                      isHeadCount: found.unit == "人", isIndicator: found.isIndicator)
-                bytes(metricAt) { metricCache.insert(slot, for: $0) }
-                metric = slot
-            }
-
-            let slot = metric!      // one copy per row: every `metric!` copied two Strings
-            // Basis and quarter: empty means final and the whole year.
-            var basis = bytes(basisAt) { $0.isEmpty ? Basis.final : basisCache.value(for: $0) }
-            if basis == nil {
-                guard let basisText = text(basisAt) else { problem(invalidText); continue }
-                guard let parsed = Basis(word: basisText) else {
-                    problem("basis '\(basisText)' is not one of final, budget, initial, plan, reported (or 决算, 预算, 年初预算, 计划, 报告值)")
-                    continue
-                }
-                bytes(basisAt) { basisCache.insert(parsed, for: $0) }
-                basis = parsed
-            }
-            if slot.isIndicator && basis != .reported {
-                problem("\(slot.code) is a derived indicator: only its reported values are stored (basis reported)")
-                continue
-            }
-            var quarter = bytes(quarterAt) { field -> Int? in
-                if field.isEmpty { return 0 }
-                if field.count == 1 && field[0] >= 0x30 && field[0] <= 0x34 { return Int(field[0] - 0x30) }
-                return quarterCache.value(for: field)
-            }
-            if quarter == nil {
-                guard let quarterText = text(quarterAt) else { problem(invalidText); continue }
-                guard let parsed = QuarterWord.parse(quarterText) else {
-                    problem("quarter '\(quarterText)' is not empty, 0, 1–4 or Q1–Q4")
-                    continue
-                }
-                bytes(quarterAt) { quarterCache.insert(parsed, for: $0) }
-                quarter = parsed
-            }
-
-            // Value: plain ASCII decimals without a String, the rest by FigureText.
-            let reading: FigureText.Reading = bytes(valueAt) { field in
-                if let plain = PlainDecimal(utf8: field), let e6 = plain.scaled(by: 0),
-                   !slot.isHeadCount || e6 % ExactValue.scale == 0 {
-                    return .value(ExactValue(e6: e6))
-                }
-                guard let valueText = String(validating: field, as: UTF8.self) else { return .invalid(invalidText) }
-                return FigureText.read(valueText, unit: slot.unit)
-            }
-            let value: ExactValue
-            switch reading {
-            case .missing:
-                missing += 1
-                continue
-            case let .invalid(message):
-                problem(message == invalidText ? message : "\(slot.code): \(message)")
-                continue
-            case let .value(parsed):
-                value = parsed
-            }
-
-            if problemCount > 0 { continue }   // the file will be rolled back; keep checking only
-            let key = ObservationKey(unitID: unit!.id, year: year, quarter: quarter!, metricID: slot.id,
-                                     basis: basisPointers[basis!]!)
-            try bytes(valueAt) { raw in
-                try writer.add(key, value: value.e6, part: csvPart, line: reader.line, rawText: raw, unitIsNew: unit!.isNew)
+            if let fileProblem = chunk.fileProblem { problem(fileProblem.message, line: fileProblem.line) }
+            if chunk.isLast {
+                progress?(chunk.bytesRead, fingerprint.byteCount, rows)
+                break
             }
         }
         try writer.finish()
         // The interned C strings are bound without a copy: keep them to here.
         withExtendedLifetime(cStrings) {}
-        if reader.unterminatedQuote {
-            problem("a quoted field is not closed before the end of the file")
-        }
         if problemCount > 0 {
             throw FiscalError.badRows(path: path, problems: problems, total: problemCount)
         }
-        progress?(stream.bytesRead, fingerprint.byteCount, rows)
         return ImportSummary(path: path, outcome: .imported(importID: importID), format: "csv",
                              encoding: fingerprint.encoding.rawValue, rows: rows, figures: writer.figures,
                              missing: missing, conflicts: writer.conflictsCreated, ignoredColumns: header.ignored,

@@ -19,6 +19,8 @@ public struct ResultTable: Sendable {
         case number(ExactValue, decimals: Int? = nil)
         /// A computed ratio or rate: shown rounded, written with `decimals` places.
         case real(Double, decimals: Int)
+        /// A change shown with its sign in the terminal (+25.00, -10.00).
+        case signed(Double, decimals: Int)
         case missing
     }
 
@@ -66,6 +68,9 @@ extension ResultTable.Cell {
         case let .real(value, decimals):
             guard value.isFinite else { return "—" }
             return ExactValue.format(e6: Int64((value * 1_000_000).rounded()), decimals: decimals, grouping: true)
+        case let .signed(value, decimals):
+            let shown = ResultTable.Cell.real(value, decimals: decimals).displayText
+            return value > 0 && value.isFinite ? "+" + shown : shown
         case .missing: return "—"
         }
     }
@@ -76,7 +81,7 @@ extension ResultTable.Cell {
         case let .text(text): return text
         case let .integer(value), let .label(value): return String(value)
         case let .number(value, _): return value.description
-        case let .real(value, decimals):
+        case let .real(value, decimals), let .signed(value, decimals):
             guard value.isFinite else { return "" }
             return ExactValue.format(e6: Int64((value * 1_000_000).rounded()), decimals: decimals, grouping: false)
         case .missing: return ""
@@ -85,7 +90,7 @@ extension ResultTable.Cell {
 
     var isNumeric: Bool {
         switch self {
-        case .integer, .label, .number, .real: return true
+        case .integer, .label, .number, .real, .signed: return true
         case .text, .missing: return false
         }
     }
@@ -153,7 +158,7 @@ enum JSONWriter {
         switch cell {
         case let .text(text): return quote(text)
         case .missing: return "null"
-        case let .real(value, _) where !value.isFinite: return "null"
+        case let .real(value, _) where !value.isFinite, let .signed(value, _) where !value.isFinite: return "null"
         default: return cell.plainText
         }
     }
@@ -198,5 +203,25 @@ private extension String {
         var text = self
         while text.last == " " { text.removeLast() }
         return text
+    }
+}
+
+extension ResultTable {
+    /// For people (table, Markdown) the headers in `language`; CSV and JSON
+    /// keep the documented English column names, whatever the language, so
+    /// scripts do not break when someone passes --lang.
+    public func rendered(as format: OutputFormat, language: Language) -> String {
+        guard format == .table || format == .markdown else { return rendered(as: format) }
+        var translated = self
+        translated.columns = language.headers(columns)
+        // Names too: a unit's kind in Chinese (乡镇, 部门, 其他).
+        if language == .zh, let kindAt = columns.firstIndex(of: "kind") {
+            for index in translated.rows.indices {
+                if case let .text(code) = translated.rows[index][kindAt], let kind = UnitKind(rawValue: code) {
+                    translated.rows[index][kindAt] = .text(kind.nameZh)
+                }
+            }
+        }
+        return translated.rendered(as: format)
     }
 }

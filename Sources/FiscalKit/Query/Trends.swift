@@ -196,7 +196,7 @@ public struct Trends {
             let lastRate = years.reversed().lazy.compactMap { cells[$0]?.changeRate }.first
             var row: [ResultTable.Cell] = [.text(unit)]
             row += values.map { $0.map { .real($0, decimals: 2) } ?? .missing }
-            row.append(lastRate.map { .text(($0 > 0 ? "+" : "") + ExactValue.format(e6: Int64(($0 * 1_000_000).rounded()), decimals: 2, grouping: true)) } ?? .missing)
+            row.append(lastRate.map { .signed($0, decimals: 2) } ?? .missing)
             row.append(.text(sparkline(values)))
             table.append(row)
         }
@@ -277,6 +277,12 @@ public enum Language: String, CaseIterable, Sendable {
         "unit": "单位", "region": "地区", "kind": "类型", "indicator": "指标", "year": "年度", "quarter": "季度",
         "value": "数值", "previous": "上年同期", "change": "变化", "change_rate": "变化率%", "code": "代码",
         "name": "名称", "formula": "公式", "better": "方向", "rank": "排名", "group": "分组",
+        "metric": "指标", "basis": "口径", "source": "来源文件", "location": "位置", "resolved": "采用",
+        "part": "部分", "text": "原文", "years": "覆盖年度", "figures": "数据条数", "aliases": "别名",
+        "name_zh": "中文名称", "name_en": "英文名称", "synonyms": "同义词", "total": "合计", "parts": "构成",
+        "parts_sum": "构成之和", "unstated": "未列明", "finding": "发现", "level_1": "一级指标", "level_2": "二级指标",
+        "points": "分值", "self": "自评分", "project": "项目", "initial": "年初预算", "budget": "预算",
+        "final": "决算", "execution_rate": "执行率%", "self_score": "自评分", "why": "原因",
     ]
 
     /// CSV and JSON keep the documented English column names; tables translate.

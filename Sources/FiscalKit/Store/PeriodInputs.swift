@@ -25,7 +25,9 @@ struct PeriodInputs {
     }
 
     let columns: [Column]
-    private let slots: [Int64: Int]   // metricID × 8 + basis index → column
+    /// metricID × 8 + basis index → column, or -1: an array, not a dictionary,
+    /// because the import asks once per row (metric ids are small).
+    private let slots: [Int]
 
     static let bases = ["final", "budget", "initial", "plan", "reported"]
 
@@ -42,10 +44,11 @@ struct PeriodInputs {
             columns.append(Column(name: name, metricID: row[1], basis: row[2]))
         }
         self.columns = columns
-        var slots: [Int64: Int] = [:]
+        let largestID = columns.compactMap(\.metricID).max() ?? 0
+        var slots = [Int](repeating: -1, count: Int(largestID + 1) * 8)
         for (index, column) in columns.enumerated() {
             if let id = column.metricID, let basis = Self.bases.firstIndex(of: column.basis) {
-                slots[id * 8 + Int64(basis)] = index
+                slots[Int(id) * 8 + basis] = index
             }
         }
         self.slots = slots
@@ -58,7 +61,9 @@ struct PeriodInputs {
 
     /// `basisIndex`: the basis's place in ``bases``.
     func slot(metricID: Int64, basisIndex: Int) -> Int? {
-        basisIndex < 0 ? nil : slots[metricID * 8 + Int64(basisIndex)]
+        let position = Int(metricID) * 8 + basisIndex
+        guard basisIndex >= 0, position < slots.count, slots[position] >= 0 else { return nil }
+        return slots[position]
     }
 
     private var columnList: String { columns.map(\.name).joined(separator: ", ") }
@@ -127,28 +132,58 @@ struct PeriodInputs {
 
 /// The periods an import touched and their new inputs, not yet written.
 /// Bounded: the writer drains it at ``limit`` periods.
+///
+/// A file lists a unit's year together, its quarters interleaved: the
+/// quarters of the unit-year being read collect in `open`, and reach the
+/// dictionary once per period instead of once per row (the dictionary per row
+/// was most of schema v3's import cost, BENCHMARKS.md).
 struct PeriodBuffer {
     static let limit = 4096
     private var values: [PeriodKey: [Int64?]] = [:]
-    private var last: PeriodKey?
+    private var openUnit: Int64 = -1
+    private var openYear = 0
+    private var open: [[Int64?]?] = Array(repeating: nil, count: 5)
 
     var count: Int { values.count }
 
     /// Registers the period; `slot`: the input column the value fills, if any.
     mutating func add(_ key: PeriodKey, slot: Int?, value: Int64, width: Int) {
-        if let slot {
-            values[key, default: [Int64?](repeating: nil, count: width)][slot] = value
-        } else if key != last && values[key] == nil {
-            values[key] = [Int64?](repeating: nil, count: width)
+        guard (0...4).contains(key.quarter) else {      // not a quarter the schema accepts: left to its CHECK
+            if let slot {
+                values[key, default: [Int64?](repeating: nil, count: width)][slot] = value
+            } else if values[key] == nil {
+                values[key] = [Int64?](repeating: nil, count: width)
+            }
+            return
         }
-        last = key
+        if key.unitID != openUnit || key.year != openYear {
+            close()
+            openUnit = key.unitID
+            openYear = key.year
+        }
+        if open[key.quarter] == nil { open[key.quarter] = [Int64?](repeating: nil, count: width) }
+        if let slot { open[key.quarter]![slot] = value }
+    }
+
+    /// Moves the open unit-year's periods into the dictionary; a value read
+    /// later replaces one read earlier, as it would have in place.
+    private mutating func close() {
+        for quarter in 0..<5 {
+            guard let periodValues = open[quarter] else { continue }
+            open[quarter] = nil
+            let key = PeriodKey(unitID: openUnit, year: openYear, quarter: quarter)
+            if var merged = values[key] {
+                for (slot, value) in periodValues.enumerated() where value != nil { merged[slot] = value }
+                values[key] = merged
+            } else {
+                values[key] = periodValues
+            }
+        }
     }
 
     mutating func drain() -> [PeriodKey: [Int64?]] {
-        defer {
-            values.removeAll(keepingCapacity: true)
-            last = nil
-        }
+        close()
+        defer { values.removeAll(keepingCapacity: true) }
         return values
     }
 }

@@ -24,7 +24,7 @@ public struct DocumentInspection {
             figures.append([.text(figure.part), .text(figure.metric), .label(figure.year), .text(figure.basis.rawValue),
                             .number(figure.value), .text(figure.location), .text(figure.text)])
         }
-        var scoring = ResultTable(columns: ["一级", "二级", "indicator", "points", "self", "location"])
+        var scoring = ResultTable(columns: ["level_1", "level_2", "indicator", "points", "self", "location"])
         for item in reading.scoringItems {
             scoring.append([StoreQueries.optional(item.level1), StoreQueries.optional(item.level2), .text(item.indicator),
                             item.maxPoints.map { .number($0) } ?? .missing, item.selfPoints.map { .number($0) } ?? .missing,
