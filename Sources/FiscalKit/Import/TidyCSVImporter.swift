@@ -91,6 +91,10 @@ public typealias ImportProgress = (_ bytesRead: Int, _ totalBytes: Int, _ rows: 
 /// transaction is rolled back: the database is left exactly as it was.
 /// Inserts bind values straight on the prepared statement (measured at 3× the
 /// speed of GRDB's per-row `execute(arguments:)`, see BENCHMARKS.md).
+///
+/// Two threads: ``TidyCSVRows`` reads and checks the rows after the header;
+/// this one, which owns the connection, resolves units and writes. Problems of
+/// both are reported in line order.
 struct TidyCSVImporter {
     static let maxReportedProblems = 100
 
