@@ -752,3 +752,25 @@ FROM indicator_values c
 JOIN units u ON u.id = c.unit_id
 LEFT JOIN indicator_values p
        ON p.unit_id = c.unit_id AND p.indicator = c.indicator AND p.quarter = c.quarter AND p.year = c.year - 1;
+
+-- migration: v4-reported
+
+-- What the documents state for a derived indicator (basis reported: 控制率 53%,
+-- 财政供养比230, 执行率94.26%) is kept to be checked against the value
+-- recomputed from the inputs, never used as one (domain.md: "a difference to
+-- report, not to hide"). Reported figures are few (documents only); this
+-- partial index finds them without scanning every observation.
+CREATE INDEX observations_reported ON observations(metric_id) WHERE basis = 'reported';
+
+-- Each reported value beside the recomputed one. Fine in sqlite3 for a county;
+-- at province scale the LEFT JOIN materializes every indicator value, so
+-- `fiscal conflicts --reported` seeks indicator_values once per reported value
+-- instead (StoreQueries.reportedValues).
+CREATE VIEW reported_vs_computed AS
+SELECT f.unit_id, f.unit, f.region, f.kind, f.year, f.quarter, f.metric, f.value_e6 AS reported_e6,
+       f.value AS reported, v.value AS computed, v.reason, f.source, f.location, f.part, f.raw_text
+FROM facts f
+JOIN metrics m ON m.code = f.metric AND m.kind = 'indicator'
+LEFT JOIN indicator_values v
+       ON v.unit_id = f.unit_id AND v.year = f.year AND v.quarter = f.quarter AND v.indicator = f.metric
+WHERE f.basis = 'reported';

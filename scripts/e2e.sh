@@ -62,6 +62,8 @@ if [ -d "$samples" ]; then
   check "项目支出 902.92 vs 902.29 listed" bash -c "'$fiscal' conflicts --unit 衡山县财政局 --metric 项目支出 --format csv | grep -q ',902.29,,'"
   check "hengshan vehicles: narrative 27.06 vs table 4.08" bash -c "'$fiscal' conflicts --totals --unit 衡山县财政局 --format csv | grep -q ',vehicle_total,27.06,.*vehicle_operation 4.08'"
   check "公务接待费 3.29 vs 1.12 listed" bash -c "'$fiscal' conflicts --unit 白仓镇 --year 2023 --metric 公务接待费 --format csv | grep -q ',1.12,,'"
+  check "财政供养比 stated 230, recomputed 233.78" bash -c "'$fiscal' conflicts --reported --unit 白仓镇 --format csv | grep -q ',supported_ratio,230,233.78,-3.78,differs,'"
+  check "trend says the stated 53 % is not 50 %" bash -c "'$fiscal' trend staff_control_rate --unit 衡山县财政局 | grep -q 'the documents state 53, recomputed 50.00'"
 fi
 
 echo "e2e: $passed passed, $failed failed"

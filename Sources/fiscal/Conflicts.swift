@@ -7,9 +7,11 @@ struct Conflicts: ParsableCommand {
         discussion: """
             Nothing is averaged or dropped: every observation stays stored, and \
             `resolved` marks the value `fiscal facts` shows (precedence rule in \
-            schema.sql, view facts).
+            schema.sql, view facts). --totals: stated totals against their parts; \
+            --reported: indicator values the documents state against the recomputed ones.
 
               fiscal conflicts --unit 青山镇 --year 2021
+              fiscal conflicts --reported --unit 衡山县财政局
             """
     )
 
@@ -22,11 +24,18 @@ struct Conflicts: ParsableCommand {
     @Flag(help: "Instead: stated totals (三公经费, 公务用车…) whose parts do not add up to them.")
     var totals = false
 
+    @Flag(help: "Instead: values the documents state for indicators (控制率 53%) beside the recomputed ones.")
+    var reported = false
+
     func run() throws {
         do {
             let store = try database.open(readOnly: true)
             let filter = only.filter
             let queries = StoreQueries(database: store)
+            if reported {
+                print(try queries.reportedTable(filter).rendered(as: output.format, language: language.lang), terminator: "")
+                return
+            }
             if totals {
                 print(try queries.totalsDisagreeing(filter).rendered(as: output.format, language: language.lang), terminator: "")
                 return
@@ -36,6 +45,10 @@ struct Conflicts: ParsableCommand {
                 let disagreeing = try queries.totalsDisagreeing(filter).rows.count
                 if disagreeing > 0 {
                     print("\n\(disagreeing) stated totals disagree with their parts: fiscal conflicts --totals")
+                }
+                let differing = try queries.reportedValues(filter).filter { $0.finding == .differs }.count
+                if differing > 0 {
+                    print("\(differing) values stated for indicators differ from the recomputed ones: fiscal conflicts --reported")
                 }
             }
         } catch { fail(error) }

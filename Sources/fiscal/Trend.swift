@@ -70,6 +70,12 @@ struct Trend: ParsableCommand {
             let table = output.format == .table || output.format == .markdown
                 ? Trends.wideTable(rows, language: language.lang) : Trends.longTable(rows, language: .en)
             print(table.rendered(as: output.format), terminator: "")
+            if output.format == .table {
+                // A stated value that the inputs do not bear out is said, not hidden (domain.md).
+                for value in try StoreQueries(database: store).differingReported(in: rows, units: unit) {
+                    print(value.sentence)
+                }
+            }
             if explain {
                 for row in rows where row.value == nil {
                     print("\(row.unit) \(row.year): \(row.reason ?? "no value")")

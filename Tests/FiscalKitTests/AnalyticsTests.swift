@@ -47,6 +47,23 @@ struct AnalyticsTests {
         // persons, not the table's own staff (在职 164): 55407 ÷ (168 + 69) = 233.78.
         #expect(try trend("supported_ratio", [town, baicang]).last == "邵阳县白仓镇人民政府 2023 233.78   ")
         // A missing input has no value and a reason.
+        // What the documents state beside what the inputs give: "report it" (domain.md).
+        let reported = try fiscal(["conflicts", "--reported", "--format", "csv"]).stdout
+            .split(separator: "\n").dropFirst().map { line -> String in
+                let f = line.split(separator: ",", omittingEmptySubsequences: false)
+                return "\(f[0]) \(f[3]) \(f[5]) \(f[6]) \(f[7]) \(f[8]) \(f[9])"
+            }
+        #expect(reported == [
+            "衡山县财政局 2024 budget_execution_rate 94.26 100.00 -5.74 differs",       // the form's 94.26 %
+            "衡山县财政局 2024 staff_control_rate 53 50.00 3.00 differs",               // the table's 53 %: 106 ÷ 212
+            "邵阳县白仓镇人民政府 2023 seven_items_change_rate -6.59 -6.59 0.00 matches",
+            "邵阳县白仓镇人民政府 2023 staff_control_rate 97.62 97.62 0.00 matches",     // 164 ÷ 168 = 97.619…
+            "邵阳县白仓镇人民政府 2023 supported_ratio 230 233.78 -3.78 differs",        // the report's 230
+            "邵阳县白仓镇人民政府 2023 tax_completion_rate 102.9 102.90 0.00 matches",
+            "邵阳县白仓镇人民政府 2023 three_guarantees_share 74.53 74.53 0.00 matches",
+        ])
+        let staffTrend = try fiscal(["trend", "staff_control_rate", town, bureau]).stdout
+        #expect(staffTrend.contains("衡山县财政局 2024: the documents state 53, recomputed 50.00 ("))
         let explained = try fiscal(["trend", "seven_items", "--unit", bureau, "--explain"])
         #expect(explained.stdout.contains("衡山县财政局 2024: travel is stated only together with utilities"))
     }

@@ -19,6 +19,7 @@ struct OutputTests {
         #expect(ResultTable.Cell.signed(25, decimals: 2).displayText == "+25.00")     // a change keeps its sign
         #expect(ResultTable.Cell.signed(-1234.5, decimals: 2).displayText == "-1,234.50")
         #expect(ResultTable.Cell.signed(25, decimals: 2).plainText == "25.00")
+        #expect(ResultTable.Cell.signed(0.001, decimals: 2).displayText == "0.00")
         #expect(DisplayWidth.of("白仓镇") == 6)
         #expect(DisplayWidth.of("ＡＢ1") == 5)
     }

@@ -70,7 +70,9 @@ extension ResultTable.Cell {
             return ExactValue.format(e6: Int64((value * 1_000_000).rounded()), decimals: decimals, grouping: true)
         case let .signed(value, decimals):
             let shown = ResultTable.Cell.real(value, decimals: decimals).displayText
-            return value > 0 && value.isFinite ? "+" + shown : shown
+            // "+" only for what shows as more than zero: +0.00 would claim a difference.
+            let positive = value > 0 && value.isFinite && shown.contains { ("1"..."9").contains($0) }
+            return positive ? "+" + shown : shown
         case .missing: return "—"
         }
     }

@@ -1,0 +1,126 @@
+import Foundation
+import GRDB
+
+/// Values the documents state for derived indicators (basis `reported`:
+/// 控制率 53%, 财政供养比230) checked against the values recomputed from the
+/// inputs. domain.md: "a difference to report, not to hide".
+///
+/// A stated value matches when the recomputed one, rounded to the places the
+/// document used, is the same number: 97.62 stated for 164 ÷ 168 = 97.619…
+/// matches; 53 stated for 106 ÷ 212 = 50 differs.
+public struct ReportedValue: Sendable, Equatable {
+    public enum Finding: Sendable, Equatable {
+        case matches
+        case differs
+        /// No recomputed value: the reason (an input is missing).
+        case cannotRecompute(String)
+    }
+
+    public var unit: String
+    public var region: String?
+    public var kind: String
+    public var year: Int
+    public var quarter: Int
+    public var indicator: String
+    public var reported: ExactValue
+    public var computed: Double?
+    public var source: String
+    public var location: String
+    /// Why there is no recomputed value.
+    public var reason: String?
+
+    public var finding: Finding {
+        guard let computed else { return .cannotRecompute(reason ?? "no inputs") }
+        let places = reported.decimalPlaces
+        let scale = pow(10.0, Double(places))
+        let rounded = (computed * scale).rounded(.toNearestOrAwayFromZero)
+        return rounded == (Double(reported.e6) / 1_000_000 * scale).rounded() ? .matches : .differs
+    }
+
+    /// reported − computed, in the indicator's unit.
+    public var difference: Double? {
+        computed.map { Double(reported.e6) / 1_000_000 - $0 }
+    }
+}
+
+extension ReportedValue {
+    /// "衡山县财政局 2024: the documents state 53, recomputed 50.00 (file, line 13)".
+    public var sentence: String {
+        let period = quarter == 0 ? "\(year)" : "\(year) Q\(quarter)"
+        let recomputed = computed.map { ResultTable.Cell.real($0, decimals: 2).displayText } ?? "—"
+        return "\(unit) \(period): the documents state \(reported), recomputed \(recomputed) (\(source), \(location))"
+    }
+}
+
+extension ExactValue {
+    /// The decimal places the value was written with (53 → 0, 94.26 → 2).
+    var decimalPlaces: Int {
+        var places = 6
+        var e6 = e6.magnitude
+        while places > 0 && e6 % 10 == 0 {
+            e6 /= 10
+            places -= 1
+        }
+        return places
+    }
+}
+
+extension StoreQueries {
+    /// Every reported value of an indicator with the recomputed one. Reported
+    /// figures are found through the partial index observations_reported, and
+    /// each recomputed value by one seek in indicator_values (a join with the
+    /// view would compute every indicator of every unit first).
+    public func reportedValues(_ filter: FactFilter = FactFilter()) throws -> [ReportedValue] {
+        try database.queue.read { db in
+            let (whereClause, arguments) = try Self.whereClause(filter, db, table: "f.")
+            let reported = try Row.fetchAll(db, sql: """
+                SELECT f.unit_id, f.unit, f.region, f.kind, f.year, f.quarter, f.metric, f.value_e6, f.source, f.location
+                FROM facts f JOIN metrics m ON m.code = f.metric AND m.kind = 'indicator'
+                \(whereClause.isEmpty ? "WHERE" : whereClause + " AND") f.basis = 'reported'
+                ORDER BY f.unit, f.year, f.quarter, f.metric
+                """, arguments: arguments)
+            let computed = try db.makeStatement(sql: """
+                SELECT value, reason FROM indicator_values WHERE unit_id = ? AND year = ? AND quarter = ? AND indicator = ?
+                """)
+            return try reported.map { row in
+                let recomputed = try Row.fetchOne(computed, arguments: [row["unit_id"], row["year"], row["quarter"], row["metric"]])
+                var value = ReportedValue(unit: row["unit"], region: row["region"], kind: row["kind"], year: row["year"],
+                                          quarter: row["quarter"], indicator: row["metric"], reported: ExactValue(e6: row["value_e6"]),
+                                          computed: recomputed?["value"], source: row["source"], location: row["location"])
+                value.reason = recomputed?["reason"]
+                return value
+            }
+        }
+    }
+
+    /// The reported values of a trend's indicator that differ from its
+    /// recomputed values, for the units and periods the trend shows.
+    public func differingReported(in rows: [Trends.Row], units: [String]) throws -> [ReportedValue] {
+        guard let indicator = rows.first?.indicator else { return [] }
+        let shown = Set(rows.map { "\($0.unit)|\($0.year)|\($0.quarter)" })
+        return try reportedValues(FactFilter(units: units, metrics: [indicator]))
+            .filter { $0.finding == .differs && shown.contains("\($0.unit)|\($0.year)|\($0.quarter)") }
+    }
+
+    /// ``reportedValues(_:)`` as a table:
+    /// unit,region,kind,year,quarter,indicator,reported,computed,difference,finding,source,location.
+    public func reportedTable(_ filter: FactFilter = FactFilter()) throws -> ResultTable {
+        var table = ResultTable(columns: ["unit", "region", "kind", "year", "quarter", "indicator", "reported", "computed",
+                                          "difference", "finding", "source", "location"])
+        for value in try reportedValues(filter) {
+            let finding: String
+            switch value.finding {
+            case .matches: finding = "matches"
+            case .differs: finding = "differs"
+            case let .cannotRecompute(reason): finding = "cannot recompute: \(reason)"
+            }
+            table.append([
+                .text(value.unit), Self.optional(value.region), .text(value.kind), .label(value.year), .label(value.quarter),
+                .text(value.indicator), .number(value.reported), value.computed.map { .real($0, decimals: 2) } ?? .missing,
+                value.difference.map { .signed($0, decimals: 2) } ?? .missing, .text(finding), .text(value.source),
+                .text(value.location),
+            ])
+        }
+        return table
+    }
+}
