@@ -115,15 +115,18 @@ struct CatalogAndStoreTests {
         #expect(try again.count("metrics") == 50 + 18)
     }
 
-    @Test("a database made by an older binary gets the new catalogue names, even when opened read-only")
+    @Test("a database made by an older binary gets the new catalogue names and formulas, even when opened read-only")
     func olderCatalogue() throws {
         let database = try scratch.database()
         try database.queue.write { db in
             try db.execute(sql: "DELETE FROM metric_names WHERE metric = 'other_funds'")
             try db.execute(sql: "DELETE FROM metrics WHERE code = 'other_funds'")
+            // An older binary's formula text (before supported_in_service/retired).
+            try db.execute(sql: "UPDATE metrics SET formula = 'resident_population ÷ supported_population' WHERE code = 'supported_ratio'")
         }
         let reader = try FiscalDatabase.open(path: database.path, readOnly: true)
         #expect(try reader.catalog().metric(named: "其他资金")?.code == "other_funds")
+        #expect(try reader.catalog().metric(code: "supported_ratio")?.formula?.contains("supported_in_service + supported_retired") == true)
     }
 
     @Test("a database of an earlier schema is migrated on open, its data kept")

@@ -127,7 +127,14 @@ public final class FiscalDatabase: Sendable {
 
     static func catalogIsComplete(_ db: Database) throws -> Bool {
         let present = Set(try String.fetchAll(db, sql: "SELECT name_key FROM metric_names"))
-        return MetricCatalog.embedded().metrics.allSatisfy { $0.allNames.allSatisfy { present.contains(TextNormalization.key($0)) } }
+        var formulas: [String: String] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT code, formula FROM metrics WHERE kind = 'indicator'") {
+            formulas[row[0]] = row[1]
+        }
+        return MetricCatalog.embedded().metrics.allSatisfy { metric in
+            metric.allNames.allSatisfy { present.contains(TextNormalization.key($0)) }
+                && (!metric.isIndicator || formulas[metric.code] == metric.formula)
+        }
     }
 
     /// Loads metrics into the catalogue: new codes are added, existing ones get
@@ -156,6 +163,11 @@ public final class FiscalDatabase: Sendable {
                     }
                     try db.execute(sql: "UPDATE metrics SET name_zh = ?, name_en = ?, unit = ? WHERE code = ?",
                                    arguments: [metric.nameZh, metric.nameEn, metric.unit, metric.code])
+                }
+                if metric.isIndicator {
+                    // An indicator's formula is the schema's views: its text follows the binary.
+                    try db.execute(sql: "UPDATE metrics SET formula = ?, better = ? WHERE code = ? AND kind = 'indicator'",
+                                   arguments: [metric.formula, metric.better, metric.code])
                 }
                 for name in metric.allNames {
                     try db.execute(sql: "INSERT OR IGNORE INTO metric_names(name_key, name, metric) VALUES (?, ?, ?)",
