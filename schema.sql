@@ -758,14 +758,17 @@ LEFT JOIN indicator_values p
 -- What the documents state for a derived indicator (basis reported: 控制率 53%,
 -- 财政供养比230, 执行率94.26%) is kept to be checked against the value
 -- recomputed from the inputs, never used as one (domain.md: "a difference to
--- report, not to hide"). Reported figures are few (documents only); this
--- partial index finds them without scanning every observation.
-CREATE INDEX observations_reported ON observations(metric_id) WHERE basis = 'reported';
-
+-- report, not to hide").
+--
+-- No partial index "WHERE basis = 'reported'": SQLite re-prepares a statement
+-- on every new binding of a parameter compared with a partial index's column
+-- (basis = ?), and the import binds basis on every row — measured 3.6 × slower
+-- province imports (BENCHMARKS.md). `fiscal trend` seeks the key index per
+-- period instead; `fiscal conflicts --reported` scans (< 1 s at province scale).
+--
 -- Each reported value beside the recomputed one. Fine in sqlite3 for a county;
--- at province scale the LEFT JOIN materializes every indicator value, so
--- `fiscal conflicts --reported` seeks indicator_values once per reported value
--- instead (StoreQueries.reportedValues).
+-- at province scale the LEFT JOIN materializes every indicator value, so the
+-- CLI seeks indicator_values once per reported value (StoreQueries.reportedValues).
 CREATE VIEW reported_vs_computed AS
 SELECT f.unit_id, f.unit, f.region, f.kind, f.year, f.quarter, f.metric, f.value_e6 AS reported_e6,
        f.value AS reported, v.value AS computed, v.reason, f.source, f.location, f.part, f.raw_text

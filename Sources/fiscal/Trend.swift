@@ -72,7 +72,7 @@ struct Trend: ParsableCommand {
             print(table.rendered(as: output.format), terminator: "")
             if output.format == .table {
                 // A stated value that the inputs do not bear out is said, not hidden (domain.md).
-                for value in try StoreQueries(database: store).differingReported(in: rows, units: unit) {
+                for value in try StoreQueries(database: store).differingReported(in: rows) {
                     print(value.sentence)
                 }
             }

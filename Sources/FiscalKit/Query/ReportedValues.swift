@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// Values the documents state for derived indicators (basis `reported`:
 /// 控制率 53%, 财政供养比230) checked against the values recomputed from the
@@ -66,40 +67,72 @@ extension ExactValue {
 }
 
 extension StoreQueries {
-    /// Every reported value of an indicator with the recomputed one. Reported
-    /// figures are found through the partial index observations_reported, and
-    /// each recomputed value by one seek in indicator_values (a join with the
-    /// view would compute every indicator of every unit first).
+    /// Every reported value of an indicator with the recomputed one (a scan
+    /// of the observations: reported values have no index of their own, see
+    /// schema.sql v4-reported), each recomputed value by one seek in
+    /// indicator_values (a join with the view would compute every indicator of
+    /// every unit first).
     public func reportedValues(_ filter: FactFilter = FactFilter()) throws -> [ReportedValue] {
         try database.queue.read { db in
             let (whereClause, arguments) = try Self.whereClause(filter, db, table: "f.")
-            let reported = try Row.fetchAll(db, sql: """
-                SELECT f.unit_id, f.unit, f.region, f.kind, f.year, f.quarter, f.metric, f.value_e6, f.source, f.location
-                FROM facts f JOIN metrics m ON m.code = f.metric AND m.kind = 'indicator'
-                \(whereClause.isEmpty ? "WHERE" : whereClause + " AND") f.basis = 'reported'
-                ORDER BY f.unit, f.year, f.quarter, f.metric
-                """, arguments: arguments)
-            let computed = try db.makeStatement(sql: """
-                SELECT value, reason FROM indicator_values WHERE unit_id = ? AND year = ? AND quarter = ? AND indicator = ?
-                """)
-            return try reported.map { row in
-                let recomputed = try Row.fetchOne(computed, arguments: [row["unit_id"], row["year"], row["quarter"], row["metric"]])
-                var value = ReportedValue(unit: row["unit"], region: row["region"], kind: row["kind"], year: row["year"],
-                                          quarter: row["quarter"], indicator: row["metric"], reported: ExactValue(e6: row["value_e6"]),
-                                          computed: recomputed?["value"], source: row["source"], location: row["location"])
-                value.reason = recomputed?["reason"]
-                return value
-            }
+            return try Self.reportedValues(db, condition: whereClause.isEmpty ? "" : whereClause.dropFirst(6) + " AND ",
+                                           arguments: arguments)
         }
     }
 
     /// The reported values of a trend's indicator that differ from its
-    /// recomputed values, for the units and periods the trend shows.
-    public func differingReported(in rows: [Trends.Row], units: [String]) throws -> [ReportedValue] {
+    /// recomputed values, for the periods the trend shows: one seek in the key
+    /// index per period with a value (a scan of every observation would take
+    /// most of a province trend's second).
+    public func differingReported(in rows: [Trends.Row]) throws -> [ReportedValue] {
         guard let indicator = rows.first?.indicator else { return [] }
-        let shown = Set(rows.map { "\($0.unit)|\($0.year)|\($0.quarter)" })
-        return try reportedValues(FactFilter(units: units, metrics: [indicator]))
-            .filter { $0.finding == .differs && shown.contains("\($0.unit)|\($0.year)|\($0.quarter)") }
+        return try database.queue.read { db in
+            guard let metricID = try Int64.fetchOne(db, sql: "SELECT id FROM metrics WHERE code = ? AND kind = 'indicator'",
+                                                    arguments: [indicator]) else { return [] }
+            // 'reported' is a literal, not a parameter: see schema.sql v4-reported.
+            let seek = try db.makeStatement(sql: """
+                SELECT id FROM observations
+                WHERE unit_id = ? AND year = ? AND quarter = ? AND metric_id = ? AND basis = 'reported' AND superseded = 0
+                """)
+            let handle = seek.sqliteStatement
+            var ids: [Int64] = []
+            for row in rows where row.value != nil {
+                sqlite3_reset(handle)
+                sqlite3_bind_int64(handle, 1, row.unitID)
+                sqlite3_bind_int64(handle, 2, Int64(row.year))
+                sqlite3_bind_int64(handle, 3, Int64(row.quarter))
+                sqlite3_bind_int64(handle, 4, metricID)
+                while sqlite3_step(handle) == SQLITE_ROW { ids.append(sqlite3_column_int64(handle, 0)) }
+            }
+            sqlite3_reset(handle)
+            guard !ids.isEmpty else { return [] }
+            return try Self.reportedValues(db, condition: "f.id IN (\(Self.placeholders(ids.count))) AND ",
+                                           arguments: StatementArguments(ids))
+                .filter { $0.finding == .differs }
+        }
+    }
+
+    /// Reported facts matching `condition` ("… AND " or empty), each with its
+    /// recomputed value.
+    private static func reportedValues(_ db: Database, condition: some StringProtocol,
+                                       arguments: StatementArguments) throws -> [ReportedValue] {
+        let reported = try Row.fetchAll(db, sql: """
+            SELECT f.unit_id, f.unit, f.region, f.kind, f.year, f.quarter, f.metric, f.value_e6, f.source, f.location
+            FROM facts f JOIN metrics m ON m.code = f.metric AND m.kind = 'indicator'
+            WHERE \(condition) f.basis = 'reported'
+            ORDER BY f.unit, f.year, f.quarter, f.metric
+            """, arguments: arguments)
+        let computed = try db.makeStatement(sql: """
+            SELECT value, reason FROM indicator_values WHERE unit_id = ? AND year = ? AND quarter = ? AND indicator = ?
+            """)
+        return try reported.map { row in
+            let recomputed = try Row.fetchOne(computed, arguments: [row["unit_id"], row["year"], row["quarter"], row["metric"]])
+            var value = ReportedValue(unit: row["unit"], region: row["region"], kind: row["kind"], year: row["year"],
+                                      quarter: row["quarter"], indicator: row["metric"], reported: ExactValue(e6: row["value_e6"]),
+                                      computed: recomputed?["value"], source: row["source"], location: row["location"])
+            value.reason = recomputed?["reason"]
+            return value
+        }
     }
 
     /// ``reportedValues(_:)`` as a table:

@@ -38,6 +38,7 @@ public struct Trends {
     }
 
     public struct Row: Sendable, Equatable {
+        public var unitID: Int64
         public var unit: String
         public var region: String?
         public var kind: String
@@ -71,9 +72,9 @@ public struct Trends {
                 arguments += StatementArguments(ids)
             }
             let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-            for unit in try GRDB.Row.fetchAll(db, sql: "SELECT name, region, kind FROM units \(whereClause)", arguments: arguments)
+            for unit in try GRDB.Row.fetchAll(db, sql: "SELECT id, name, region, kind FROM units \(whereClause)", arguments: arguments)
             where !present.contains(unit["name"]) {
-                rows.append(Row(unit: unit["name"], region: unit["region"], kind: unit["kind"], indicator: code, year: year,
+                rows.append(Row(unitID: unit["id"], unit: unit["name"], region: unit["region"], kind: unit["kind"], indicator: code, year: year,
                                 quarter: filter.quarter, value: nil, previous: nil, change: nil, changeRate: nil,
                                 reason: "no figures for \(year)"))
             }
@@ -161,7 +162,7 @@ public struct Trends {
                 let previous = values[key(item.unit, item.period - previousYear)]
                 let change = value.flatMap { v in previous.map { v - $0 } }
                 let rate = change.flatMap { c in previous.flatMap { $0 != 0 ? 100 * c / $0 : nil } }
-                return Row(unit: unit.name, region: unit.region, kind: unit.kind, indicator: metric.code,
+                return Row(unitID: item.unit, unit: unit.name, region: unit.region, kind: unit.kind, indicator: metric.code,
                            year: Int(item.period >> 3), quarter: Int(item.period & 7), value: value, previous: previous,
                            change: change, changeRate: rate, reason: item.reason)
             }

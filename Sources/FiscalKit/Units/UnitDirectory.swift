@@ -26,6 +26,11 @@ public struct UnitDirectory {
     private var units: [Int64: Unit] = [:]
     private var byKey: [String: Int64] = [:]
     private var byCore: [String: [Int64]] = [:]
+    /// Each unit's region prefix as resolving compares it: its name's prefix,
+    /// else its region's key. Kept, not parsed per candidate: a province has
+    /// ~186 units of each core (青山镇 in every county), and parsing every
+    /// candidate's name made creating 10,000 units take 18 s (BENCHMARKS.md).
+    private var prefixes: [Int64: String] = [:]
     /// Units this directory created (in this import).
     public private(set) var createdIDs: Set<Int64> = []
 
@@ -45,6 +50,11 @@ public struct UnitDirectory {
         units[unit.id] = unit
         byKey[name.key] = unit.id
         byCore[name.core, default: []].append(unit.id)
+        prefixes[unit.id] = Self.prefix(of: unit, name: name)
+    }
+
+    private static func prefix(of unit: Unit, name: UnitName) -> String {
+        name.prefix.isEmpty ? TextNormalization.key(unit.region ?? "") : name.prefix
     }
 
     public func unit(id: Int64) -> Unit? { units[id] }
@@ -54,11 +64,9 @@ public struct UnitDirectory {
         let parsed = UnitName(name)
         if let id = byKey[parsed.key] { return units[id] }
         let wantedPrefix = parsed.prefix.isEmpty ? TextNormalization.key(region ?? "") : parsed.prefix
-        let candidates = (byCore[parsed.core] ?? []).compactMap { units[$0] }.filter { unit in
-            let stored = UnitName(unit.name).prefix
-            let storedPrefix = stored.isEmpty ? TextNormalization.key(unit.region ?? "") : stored
-            return UnitName.prefixesCompatible(wantedPrefix, storedPrefix)
-        }
+        let candidates = (byCore[parsed.core] ?? []).filter { id in
+            UnitName.prefixesCompatible(wantedPrefix, prefixes[id]!)
+        }.compactMap { units[$0] }
         if candidates.count > 1 {
             let names = candidates.map(\.name).sorted().joined(separator: ", ")
             throw FiscalError.invalid("the unit name '\(name)' could be any of: \(names); write the full name or add an alias (fiscal units alias ALIAS UNIT)")
@@ -104,6 +112,7 @@ public struct UnitDirectory {
                 try db.execute(sql: "UPDATE units SET region = ?, kind = ?, code = ? WHERE id = ?",
                                arguments: [unit.region, unit.kind.rawValue, unit.code, unit.id])
                 units[unit.id] = unit
+                prefixes[unit.id] = Self.prefix(of: unit, name: UnitName(unit.name))
             }
             return unit.id
         }
