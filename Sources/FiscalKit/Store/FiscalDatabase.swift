@@ -72,6 +72,13 @@ public final class FiscalDatabase: Sendable {
         config.foreignKeysEnabled = true
         config.journalMode = .wal
         config.busyMode = .timeout(busyTimeout)
+        // 16 KiB pages for a new file (an existing one keeps its own): fewer,
+        // fuller B-tree pages for the import's appends and the analytics' scans;
+        // measured 3.59 s against 3.91 s with 4 KiB for a 1,000,000-row import
+        // (BENCHMARKS.md). Set before WAL mode, while the file is still empty.
+        if !readOnly {
+            config.prepareDatabase { db in try db.execute(sql: "PRAGMA page_size = 16384") }
+        }
         return config
     }
 
