@@ -223,6 +223,21 @@ struct AnalyticsTests {
             .hasPrefix("| 单位 | 地区 | 类型 | 年度 | 季度 | 指标 | 口径 | 数值 | 来源文件 | 位置 |"))
     }
 
+    @Test("a stated value matches when the recomputed one rounds to it at the places the document wrote")
+    func reportedRounding() {
+        func finding(_ stated: Int64, _ computed: Double?) -> ReportedValue.Finding {
+            ReportedValue(unit: "甲镇", region: nil, kind: "township", year: 2024, quarter: 0, indicator: "x",
+                          reported: ExactValue(e6: stated), computed: computed, source: "f", location: "line 1").finding
+        }
+        #expect(finding(64_090_000, 100.0 * 128_170_000 / 200_000_000) == .matches)   // 64.085 exactly, 64.08499999… as a double
+        #expect(finding(97_620_000, 100.0 * 164 / 168) == .matches)                  // 97.619…
+        #expect(finding(53_000_000, 50) == .differs)                                 // 衡山县财政局: 53 % stated, 106 ÷ 212
+        #expect(finding(230_000_000, 55407.0 / 237) == .differs)                     // 233.78
+        #expect(finding(234_000_000, 55407.0 / 237) == .matches)                     // written without decimals
+        #expect(finding(-6_590_000, 100.0 * (136.46 - 146.08) / 146.08) == .matches) // −6.585… rounds away from zero
+        #expect(finding(1_000_000, nil) == .cannotRecompute("no inputs"))
+    }
+
     @Test("a zero previous and a gap give no change rate; quarters compare like with like")
     func yearOverYear() throws {
         scratch.write("t.csv", """

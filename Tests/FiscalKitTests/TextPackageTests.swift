@@ -269,6 +269,9 @@ struct TextPackageTests {
             "20 three_public_total 2023 final 5.06", "20 official_reception 2023 final 5.06",
             "21 three_public_total 2024 final 3.29",                                           // not joined to line 20
             "22 resident_population 2024 final 55400", "22 supported_population 2024 final 237",
+            // The supported persons' retirees in one clause (、) and in the other order.
+            "23 supported_in_service 2024 final 168", "23 supported_retired 2024 final 69",
+            "24 supported_retired 2024 final 69", "24 supported_in_service 2024 final 168",
         ])
         // Refused: 返还 (2), 年初/批复 without a basis (7, 8), 人均/村级/结转 (12–14), the county (15, 16),
         // part-year (17), a ratio written 1:230 (18), 其中 items of a fund source (19).

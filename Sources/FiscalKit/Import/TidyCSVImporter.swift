@@ -166,6 +166,7 @@ struct TidyCSVImporter {
             }
         }
 
+        var bytesRead = 0
         while true {
             let chunk = rowsReader.queue.take()
             if let error = chunk.error { throw error }
@@ -206,7 +207,7 @@ struct TidyCSVImporter {
             }
             if let fileProblem = chunk.fileProblem { problem(fileProblem.message, line: fileProblem.line) }
             if chunk.isLast {
-                progress?(chunk.bytesRead, fingerprint.byteCount, rows)
+                bytesRead = chunk.bytesRead
                 break
             }
         }
@@ -216,6 +217,7 @@ struct TidyCSVImporter {
         if problemCount > 0 {
             throw FiscalError.badRows(path: path, problems: problems, total: problemCount)
         }
+        progress?(bytesRead, fingerprint.byteCount, rows)
         return ImportSummary(path: path, outcome: .imported(importID: importID), format: "csv",
                              encoding: fingerprint.encoding.rawValue, rows: rows, figures: writer.figures,
                              missing: missing, conflicts: writer.conflictsCreated, ignoredColumns: header.ignored,

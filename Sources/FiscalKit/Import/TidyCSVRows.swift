@@ -75,10 +75,16 @@ final class ChunkQueue: @unchecked Sendable {
         return true
     }
 
+    /// The next chunk; after ``cancel()``, a last chunk without rows.
     func take() -> ParsedChunk {
         condition.lock()
         defer { condition.unlock() }
-        while chunks.isEmpty { condition.wait() }
+        while chunks.isEmpty && !cancelled { condition.wait() }
+        if chunks.isEmpty {
+            let last = ParsedChunk()
+            last.isLast = true
+            return last
+        }
         let chunk = chunks.removeFirst()
         condition.broadcast()
         return chunk
@@ -144,11 +150,15 @@ final class TidyCSVRows: @unchecked Sendable {
         thread.start()
     }
 
-    /// Stops the reading thread (if it still runs) and waits for it.
+    /// Stops the reading thread (if it still runs) and waits for it; again: nothing.
     func stop() {
         queue.cancel()
-        finished.wait()
+        if !stopped {
+            finished.wait()
+            stopped = true
+        }
     }
+    private var stopped = false
 
     private func readAll() throws {
         var metricCache = ByteKeyedCache<MetricSlot>()

@@ -31,11 +31,16 @@ public struct ReportedValue: Sendable, Equatable {
     public var reason: String?
 
     public var finding: Finding {
-        guard let computed else { return .cannotRecompute(reason ?? "no inputs") }
+        guard let computed, computed.isFinite else { return .cannotRecompute(reason ?? "no inputs") }
+        // In integers: the recomputed value in millionths of the document's last
+        // place (binary noise gone: 128.17 ÷ 200 is 64.08499999… as a double), then
+        // rounded half away from zero to that place, as the display rounds.
         let places = reported.decimalPlaces
-        let scale = pow(10.0, Double(places))
-        let rounded = (computed * scale).rounded(.toNearestOrAwayFromZero)
-        return rounded == (Double(reported.e6) / 1_000_000 * scale).rounded() ? .matches : .differs
+        let micro = Int64((computed * pow(10.0, Double(places)) * 1_000_000).rounded())
+        let rounded = (micro + (micro >= 0 ? 500_000 : -500_000)) / 1_000_000
+        var stated = reported.e6
+        for _ in places..<6 { stated /= 10 }
+        return rounded == stated ? .matches : .differs
     }
 
     /// reported − computed, in the indicator's unit.
@@ -102,13 +107,25 @@ extension StoreQueries {
                 sqlite3_bind_int64(handle, 2, Int64(row.year))
                 sqlite3_bind_int64(handle, 3, Int64(row.quarter))
                 sqlite3_bind_int64(handle, 4, metricID)
-                while sqlite3_step(handle) == SQLITE_ROW { ids.append(sqlite3_column_int64(handle, 0)) }
+                var step = sqlite3_step(handle)
+                while step == SQLITE_ROW {
+                    ids.append(sqlite3_column_int64(handle, 0))
+                    step = sqlite3_step(handle)
+                }
+                guard step == SQLITE_DONE else {
+                    throw DatabaseError(resultCode: ResultCode(rawValue: step), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+                }
             }
             sqlite3_reset(handle)
-            guard !ids.isEmpty else { return [] }
-            return try Self.reportedValues(db, condition: "f.id IN (\(Self.placeholders(ids.count))) AND ",
-                                           arguments: StatementArguments(ids))
-                .filter { $0.finding == .differs }
+            // A few hundred ids a query: SQLite limits the parameters of one statement.
+            var differing: [ReportedValue] = []
+            for start in stride(from: 0, to: ids.count, by: 500) {
+                let batch = Array(ids[start..<min(start + 500, ids.count)])
+                differing += try Self.reportedValues(db, condition: "f.id IN (\(Self.placeholders(batch.count))) AND ",
+                                                     arguments: StatementArguments(batch))
+                    .filter { $0.finding == .differs }
+            }
+            return differing
         }
     }
 

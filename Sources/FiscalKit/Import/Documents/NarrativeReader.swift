@@ -30,11 +30,14 @@ struct NarrativeReader {
 
     /// Words that stand for a metric only in prose: "财政供养人员在职168人，退休69人".
     static let proseNames: [String: String] = ["在职": "staff_in_service"]
-    /// A name that, in the clause right after another metric's figure, means that
-    /// metric's companion: "财政供养人员在职168人，退休69人" counts 69 supported
-    /// retirees, not the unit's own retired staff (domain.md: 55407 ÷ (168 + 69)).
+    /// A name that, right after another metric's figure (same clause or the
+    /// one before), means that metric's companion: "财政供养人员在职168人，退休69人"
+    /// counts 69 supported retirees, not the unit's own retired staff
+    /// (domain.md: 55407 ÷ (168 + 69)); so does "…在职168人、退休69人" and the
+    /// other order.
     static let companions: [String: [String: String]] = [
         "supported_in_service": ["staff_retired": "supported_retired"],
+        "supported_retired": ["staff_in_service": "supported_in_service"],
     ]
 
     static let basisWords: [(String, Basis)] = [
@@ -214,8 +217,8 @@ struct NarrativeReader {
             for token in tokens {
                 switch token {
                 case var .metric(metric):
-                    if let previous = previousClause, previous.stored,
-                       let code = Self.companions[previous.metric.code]?[metric.code],
+                    let before = storedMetric ?? previousClause.flatMap { $0.stored ? $0.metric : nil }
+                    if let before, let code = Self.companions[before.code]?[metric.code],
                        let companion = catalog.metric(code: code) {
                         metric = companion
                     }
