@@ -21,15 +21,17 @@ struct Inspect: ParsableCommand {
             print(report.heading)
             print(report.figures.rendered(as: output.format, language: language.lang), terminator: "")
             if !report.scoringItems.rows.isEmpty {
-                print("\nScoring sheet (\(report.scoringItems.rows.count) rows):")
+                let count = report.scoringItems.rows.count
+                print(language.lang == .zh ? "\n评分表（\(count) 行）：" : "\nScoring sheet (\(count) rows):")
                 print(report.scoringItems.rendered(as: output.format, language: language.lang), terminator: "")
             }
             if !report.projects.rows.isEmpty {
-                print("\nProject forms:")
+                print(language.lang == .zh ? "\n项目表：" : "\nProject forms:")
                 print(report.projects.rendered(as: output.format, language: language.lang), terminator: "")
             }
             if !report.unread.rows.isEmpty {
-                print("\nNot understood (\(report.unread.rows.count)):")
+                let count = report.unread.rows.count
+                print(language.lang == .zh ? "\n未能识别（\(count) 行）：" : "\nNot understood (\(count)):")
                 print(report.unread.rendered(as: output.format, language: language.lang), terminator: "")
             }
         } catch { fail(error) }
