@@ -216,14 +216,26 @@ extension ResultTable {
         guard format == .table || format == .markdown else { return rendered(as: format) }
         var translated = self
         translated.columns = language.headers(columns)
-        // Names too: a unit's kind in Chinese (乡镇, 部门, 其他).
-        if language == .zh, let kindAt = columns.firstIndex(of: "kind") {
-            for index in translated.rows.indices {
-                if case let .text(code) = translated.rows[index][kindAt], let kind = UnitKind(rawValue: code) {
-                    translated.rows[index][kindAt] = .text(kind.nameZh)
+        // Names too: a unit's kind, and the words of a few yes/no columns.
+        if language == .zh {
+            for (column, position) in columns.enumerated().map({ ($1, $0) }) {
+                for index in translated.rows.indices {
+                    guard case let .text(code) = translated.rows[index][position] else { continue }
+                    if let chinese = Self.chineseValue(column: column, code: code) {
+                        translated.rows[index][position] = .text(chinese)
+                    }
                 }
             }
         }
         return translated.rendered(as: format)
+    }
+
+    private static func chineseValue(column: String, code: String) -> String? {
+        switch column {
+        case "kind": return UnitKind(rawValue: code)?.nameZh
+        case "resolved": return code == "yes" ? "是" : nil
+        case "finding": return ["matches": "一致", "differs": "不一致"][code]
+        default: return nil
+        }
     }
 }

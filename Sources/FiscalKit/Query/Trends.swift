@@ -281,7 +281,7 @@ public enum Language: String, CaseIterable, Sendable {
         "metric": "指标", "basis": "口径", "source": "来源文件", "location": "位置", "resolved": "采用",
         "part": "部分", "text": "原文", "years": "覆盖年度", "figures": "数据条数", "aliases": "别名",
         "name_zh": "中文名称", "name_en": "英文名称", "synonyms": "同义词", "total": "合计", "parts": "构成",
-        "parts_sum": "构成之和", "unstated": "未列明", "finding": "发现", "level_1": "一级指标", "level_2": "二级指标",
+        "parts_sum": "构成之和", "unstated": "未列明", "finding": "结论", "level_1": "一级指标", "level_2": "二级指标",
         "points": "分值", "self": "自评分", "project": "项目", "initial": "年初预算", "budget": "预算",
         "final": "决算", "execution_rate": "执行率%", "self_score": "自评分", "why": "原因",
         "reported": "报告值", "computed": "重算值", "difference": "差额",
