@@ -62,6 +62,8 @@ struct AnalyticsTests {
             "邵阳县白仓镇人民政府 2023 tax_completion_rate 102.9 102.90 0.00 matches",
             "邵阳县白仓镇人民政府 2023 three_guarantees_share 74.53 74.53 0.00 matches",
         ])
+        let chinese = try fiscal(["conflicts", "--reported", town, bureau]).stdout
+        #expect(chinese.hasPrefix("单位") && chinese.contains("报告值") && chinese.contains("不一致"))
         let staffTrend = try fiscal(["trend", "staff_control_rate", town, bureau]).stdout
         #expect(staffTrend.contains("衡山县财政局 2024: the documents state 53, recomputed 50.00 ("))
         let explained = try fiscal(["trend", "seven_items", "--unit", bureau, "--explain"])
