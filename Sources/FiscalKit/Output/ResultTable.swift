@@ -218,7 +218,7 @@ extension ResultTable {
         translated.columns = language.headers(columns)
         // Names too: a unit's kind, and the words of a few yes/no columns.
         if language == .zh {
-            for (column, position) in columns.enumerated().map({ ($1, $0) }) {
+            for (position, column) in columns.enumerated() where Self.namedColumns.contains(column) {
                 for index in translated.rows.indices {
                     guard case let .text(code) = translated.rows[index][position] else { continue }
                     if let chinese = Self.chineseValue(column: column, code: code) {
@@ -229,6 +229,9 @@ extension ResultTable {
         }
         return translated.rendered(as: format)
     }
+
+    /// The columns whose values have Chinese names (``chineseValue(column:code:)``).
+    private static let namedColumns: Set<String> = ["kind", "resolved", "finding"]
 
     private static func chineseValue(column: String, code: String) -> String? {
         switch column {

@@ -80,8 +80,7 @@ extension StoreQueries {
     public func reportedValues(_ filter: FactFilter = FactFilter()) throws -> [ReportedValue] {
         try database.queue.read { db in
             let (whereClause, arguments) = try Self.whereClause(filter, db, table: "f.")
-            return try Self.reportedValues(db, condition: whereClause.isEmpty ? "" : whereClause.dropFirst(6) + " AND ",
-                                           arguments: arguments)
+            return try Self.reportedValues(db, whereClause: whereClause, arguments: arguments)
         }
     }
 
@@ -121,7 +120,7 @@ extension StoreQueries {
             var differing: [ReportedValue] = []
             for start in stride(from: 0, to: ids.count, by: 500) {
                 let batch = Array(ids[start..<min(start + 500, ids.count)])
-                differing += try Self.reportedValues(db, condition: "f.id IN (\(Self.placeholders(batch.count))) AND ",
+                differing += try Self.reportedValues(db, whereClause: "WHERE f.id IN (\(Self.placeholders(batch.count)))",
                                                      arguments: StatementArguments(batch))
                     .filter { $0.finding == .differs }
             }
@@ -129,14 +128,14 @@ extension StoreQueries {
         }
     }
 
-    /// Reported facts matching `condition` ("… AND " or empty), each with its
-    /// recomputed value.
-    private static func reportedValues(_ db: Database, condition: some StringProtocol,
+    /// Reported facts matching `whereClause` ("WHERE …" on `f`, or empty),
+    /// each with its recomputed value.
+    private static func reportedValues(_ db: Database, whereClause: String,
                                        arguments: StatementArguments) throws -> [ReportedValue] {
         let reported = try Row.fetchAll(db, sql: """
             SELECT f.unit_id, f.unit, f.region, f.kind, f.year, f.quarter, f.metric, f.value_e6, f.source, f.location
             FROM facts f JOIN metrics m ON m.code = f.metric AND m.kind = 'indicator'
-            WHERE \(condition) f.basis = 'reported'
+            \(whereClause.isEmpty ? "WHERE" : whereClause + " AND") f.basis = 'reported'
             ORDER BY f.unit, f.year, f.quarter, f.metric
             """, arguments: arguments)
         let computed = try db.makeStatement(sql: """

@@ -29,7 +29,8 @@ struct PeriodInputs {
     /// because the import asks once per row (metric ids are small).
     private let slots: [Int]
 
-    static let bases = ["final", "budget", "initial", "plan", "reported"]
+    /// The bases in ``Basis`` order: a basis's index here is its index in `Basis.allCases`.
+    static let bases = Basis.allCases.map(\.rawValue)
 
     init(_ db: Database) throws {
         var columns: [Column] = []
