@@ -220,7 +220,7 @@ struct TextPackageTests {
             \t3
 
             """
-        let reading = TextPackage.read(text, catalog: MetricCatalog.embedded())
+        let reading = DocumentReader.read(text, catalog: MetricCatalog.embedded())
         #expect(reading.year == 2025)
         #expect(reading.unitName == nil)
         let figures = reading.figures.map { "\($0.metric) \($0.year) \($0.basis.rawValue) \($0.value) line \($0.line)" }
@@ -240,7 +240,7 @@ struct TextPackageTests {
     @Test("one cell per line with blank lines between: rows rebuilt; a row with a missing cell is not placed")
     func oneCellPerLine() throws {
         let text = try String(contentsOfFile: Fixtures.path("one-cell-per-line.txt"), encoding: .utf8)
-        let reading = TextPackage.read(text, catalog: MetricCatalog.embedded())
+        let reading = DocumentReader.read(text, catalog: MetricCatalog.embedded())
         let figures = reading.figures.map { "\($0.metric) \($0.year) \($0.basis.rawValue) \($0.value) \($0.location)" }
         #expect(figures == [
             "staff_authorized 2025 final 40 line 11", "staff_in_service 2025 final 38 line 13",
@@ -256,7 +256,7 @@ struct TextPackageTests {
     @Test("narrative traps from review: each sentence is read right or not at all")
     func narrativeTraps() throws {
         let text = try String(contentsOfFile: Fixtures.path("narrative-traps.txt"), encoding: .utf8)
-        let reading = TextPackage.read(text, catalog: MetricCatalog.embedded())
+        let reading = DocumentReader.read(text, catalog: MetricCatalog.embedded())
         let figures = reading.figures.map { "\($0.line) \($0.metric) \($0.year) \($0.basis.rawValue) \($0.value)" }
         #expect(figures == [
             "3 three_public_total 2024 budget 34.06", "3 official_reception 2024 budget 7",   // not 决算27.26 as 接待
@@ -298,7 +298,7 @@ struct TextPackageTests {
     ])
     func layoutTraps(file: String, expected: [String]) throws {
         let text = try String(contentsOfFile: Fixtures.path("layouts/" + file), encoding: .utf8)
-        let reading = TextPackage.read(text, catalog: MetricCatalog.embedded())
+        let reading = DocumentReader.read(text, catalog: MetricCatalog.embedded())
         let figures = reading.figures.filter { $0.part != "narrative" }
             .map { "\($0.metric) \($0.year) \($0.basis.rawValue) \($0.value)" }
         #expect(figures == expected)

@@ -92,8 +92,8 @@ public struct Importer {
     public static func readDocument(path: String, fingerprint: FileFingerprint, catalog: MetricCatalog) throws -> DocumentReading {
         if fingerprint.head.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
             switch try OfficeDocument.kind(path: path) {
-            case .docx: return TextPackage.read(rows: try OfficeDocument.docxRows(path: path), catalog: catalog)
-            case .xlsx: return TextPackage.read(rows: try OfficeDocument.xlsxRows(path: path), catalog: catalog)
+            case .docx: return DocumentReader.read(rows: try OfficeDocument.docxRows(path: path), catalog: catalog)
+            case .xlsx: return DocumentReader.read(rows: try OfficeDocument.xlsxRows(path: path), catalog: catalog)
             }
         }
         guard fingerprint.byteCount <= 32 << 20 else {
@@ -106,7 +106,7 @@ public struct Importer {
             try stream.next(into: &block)
             bytes += block
         } while !block.isEmpty
-        return TextPackage.read(String(decoding: bytes, as: UTF8.self), catalog: catalog)
+        return DocumentReader.read(String(decoding: bytes, as: UTF8.self), catalog: catalog)
     }
 
     func importDocument(path: String, fingerprint: FileFingerprint, unit: String?, year: Int?) throws -> ImportSummary {

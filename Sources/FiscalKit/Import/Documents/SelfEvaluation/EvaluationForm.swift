@@ -1,0 +1,94 @@
+/// The self-evaluation form of a package (部门整体支出绩效自评表): 年度资金总额
+/// by 年初预算数 / 全年预算数 / 全年执行数, its 执行率 (reported), the income and
+/// spending split written as "label：value" cells, and 总分.
+enum EvaluationForm {
+    /// 年度资金总额 by the 年初预算数 / 全年预算数 / 全年执行数 header, the
+    /// "label：value" cells of the income and spending split, and 总分.
+    static func read(_ rows: [[TextCell]], year: Int?, part: String, catalog: MetricCatalog,
+                         into reading: inout DocumentReading) {
+        guard let year else { return }
+        var header: [TextCell]?
+        for row in rows {
+            let keys = row.map { TextNormalization.key($0.text) }
+            if keys.contains("年初预算数") && keys.contains("全年执行数") {
+                header = row
+                continue
+            }
+            if keys.contains(where: { $0.contains("绩效指标") || $0.contains("一级指标") || $0.contains("年度总体目标") }) {
+                header = nil          // the indicator rows have columns of their own
+            }
+            if let current = header, CellText.trimmedCount(row) != CellText.trimmedCount(current),
+               let labelIndex = keys.firstIndex(where: { !$0.isEmpty }),
+               catalog.metric(named: CellText.metricLabel(row[labelIndex].text)) != nil,
+               row.dropFirst(labelIndex + 1).contains(where: { CellText.isValueCell($0.text) }) {
+                reading.unread.append(UnreadLine(line: row[0].line, text: CellText.rowText(row),
+                                                 reason: "a form row whose cells do not line up with its header", cell: row[0].cell))
+                continue
+            }
+            if let header, let labelIndex = keys.firstIndex(where: { !$0.isEmpty }),
+               let metric = catalog.metric(named: CellText.metricLabel(row[labelIndex].text)), metric.unit == "万元" {
+                let before = reading.figures.count
+                for (index, cell) in row.enumerated() where index > labelIndex && index < header.count {
+                    let heading = TextNormalization.key(header[index].text)
+                    // 执行率 of 年度资金总额 is the budget execution rate the unit states.
+                    if heading == "执行率", metric.code == "total_funds",
+                       case let .value(value) = FigureText.read(cell.text, unit: "%") {
+                        reading.figures.append(DocumentFigure(metric: "budget_execution_rate", year: year, basis: .reported,
+                                                              value: value, part: part, line: cell.line,
+                                                              text: "\(row[labelIndex].text) \(header[index].text)：\(cell.text)",
+                                                              cell: cell.cell))
+                        continue
+                    }
+                    guard ["年初预算数", "全年预算数", "全年执行数"].contains(heading), let basis = Basis(word: heading) else { continue }
+                    if case let .value(value) = FigureText.read(cell.text, unit: metric.unit) {
+                        reading.figures.append(DocumentFigure(metric: metric.code, year: year, basis: basis, value: value,
+                                                              part: part, line: cell.line,
+                                                              text: "\(row[labelIndex].text) \(header[index].text)：\(cell.text)",
+                                                              cell: cell.cell))
+                    }
+                }
+                // A row only labelled like a metric ("政府性基金拨款：") still has its "label：value" cells.
+                if reading.figures.count > before { continue }
+            }
+            for cell in row { readLabelledValue(cell, year: year, part: part, catalog: catalog, into: &reading) }
+        }
+        readTotal(rows, year: year, part: part, into: &reading)
+    }
+
+    /// "其中：基本支出：1617.68", "按支出性质分：2520.6".
+    static func readLabelledValue(_ cell: TextCell, year: Int, part: String, catalog: MetricCatalog,
+                                  into reading: inout DocumentReading) {
+        let folded = TextNormalization.foldWidth(cell.text).replacingOccurrences(of: "：", with: ":")
+        guard let match = folded.range(of: #"^(.*?):\s*(-?[0-9][0-9,]*(\.[0-9]+)?)\s*(万元)?$"#, options: .regularExpression) else { return }
+        let parts = folded[match].split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count >= 2 else { return }
+        let label = parts.dropLast().joined(separator: ":")
+        let number = String(parts.last!)
+        // In the form's split, "一般公共预算" is the income from the general budget.
+        let special: [String: String] = ["按支出性质分": "total_expenditure", "按收入性质分": "total_funds",
+                                         "一般公共预算": "general_budget_funds"]
+        let cleaned = CellText.metricLabel(label)
+        guard let code = special[cleaned] ?? catalog.metric(named: cleaned)?.code,
+              let metric = catalog.metric(code: code), metric.unit == "万元" else {
+            reading.unread.append(UnreadLine(line: cell.line, text: cell.text, reason: "'\(label)' is not a catalogue metric", cell: cell.cell))
+            return
+        }
+        if case let .value(value) = FigureText.read(number, unit: metric.unit) {
+            reading.figures.append(DocumentFigure(metric: code, year: year, basis: .final, value: value, part: part,
+                                                  line: cell.line, text: cell.text, cell: cell.cell))
+        }
+    }
+
+    /// 总分 / 合计 rows: the self-score is the last number (the first is 分值, 100).
+    static func readTotal(_ rows: [[TextCell]], year: Int?, part: String, into reading: inout DocumentReading) {
+        guard let year else { return }
+        for row in rows {
+            let label = TextNormalization.key(row[0].text)
+            guard label == "总分" || label == "合计" else { continue }
+            let numbers = row.dropFirst().filter { PlainDecimal(TextNormalization.trim($0.text)) != nil }
+            guard numbers.count >= 2, let last = numbers.last, let value = ExactValue(parsing: TextNormalization.trim(last.text)) else { continue }
+            reading.figures.append(DocumentFigure(metric: "self_score", year: year, basis: .final, value: value,
+                                                  part: part, line: last.line, text: "\(row[0].text)：\(last.text)", cell: last.cell))
+        }
+    }
+}
