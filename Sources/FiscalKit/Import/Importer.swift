@@ -115,10 +115,15 @@ public struct Importer {
         guard !reading.figures.isEmpty || !reading.scoringItems.isEmpty || !reading.projects.isEmpty else {
             throw FiscalError.file(path, "not a tidy CSV (its header should name unit, year, metric, value), and no figures of a package were found in it")
         }
-        guard let unitName = unit ?? reading.unitName else {
+        // A figure of a wide sheet names its own unit; every other figure is the document's.
+        let needsDocumentUnit = reading.figures.contains { $0.unit == nil } || !reading.scoringItems.isEmpty
+            || !reading.projects.isEmpty
+        let documentUnit = unit ?? reading.unitName
+        if needsDocumentUnit && documentUnit == nil {
             throw FiscalError.file(path, "the document does not name its unit (单位名称); give it with --unit")
         }
-        guard let documentYear = year ?? reading.year else {
+        // A wide sheet's year is its latest, as a tidy CSV's.
+        guard let documentYear = year ?? reading.year ?? (needsDocumentUnit ? nil : reading.figures.map(\.year).max()) else {
             throw FiscalError.file(path, "the document does not state its year (e.g. 2024年度…); give it with --year")
         }
         if let year, let stated = reading.year, year != stated {
@@ -139,29 +144,37 @@ public struct Importer {
                     """, arguments: [path, fingerprint.sha256, format, fingerprint.encoding.rawValue, documentYear, Self.timestamp()])
                 let importID = db.lastInsertedRowID
                 var units = try UnitDirectory(db)
-                let unitID: Int64
-                do {
-                    unitID = try units.resolveOrCreate(name: unitName, region: nil, kind: nil, code: nil, in: db)
-                } catch let error as FiscalError {
-                    throw FiscalError.file(path, error.description)
+                var unitIDs: [String: Int64] = [:]
+                func unitID(_ name: String, location: String) throws -> Int64 {
+                    if let id = unitIDs[name] { return id }
+                    do {
+                        let id = try units.resolveOrCreate(name: name, region: nil, kind: nil, code: nil, in: db)
+                        unitIDs[name] = id
+                        return id
+                    } catch let error as FiscalError {
+                        throw FiscalError.file(path, location.isEmpty ? error.description : "\(location): \(error.description)")
+                    }
                 }
+                let documentUnitID = try documentUnit.map { try unitID($0, location: "") }
                 let metricIDs = Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT code, id FROM metrics").map {
                     ($0["code"] as String, $0["id"] as Int64)
                 })
                 var cStrings = CStringTable()
                 let writer = try ObservationWriter(db: db, importID: importID)
                 for figure in reading.figures {
-                    let key = ObservationKey(unitID: unitID, year: figure.year, quarter: 0, metricID: metricIDs[figure.metric]!,
-                                             basis: cStrings.intern(figure.basis.rawValue))
+                    let figureUnitID = try figure.unit.map { try unitID($0, location: figure.location) } ?? documentUnitID!
+                    let key = ObservationKey(unitID: figureUnitID, year: figure.year, quarter: figure.quarter,
+                                             metricID: metricIDs[figure.metric]!, basis: cStrings.intern(figure.basis.rawValue))
                     var text = figure.text
                     try text.withUTF8 { raw in
                         try writer.add(key, value: figure.value.e6, part: cStrings.intern(figure.part), line: figure.line,
-                                       rawText: raw, unitIsNew: units.createdIDs.contains(unitID), cell: figure.cell)
+                                       rawText: raw, unitIsNew: units.createdIDs.contains(figureUnitID), cell: figure.cell)
                     }
                 }
                 try writer.finish()
                 withExtendedLifetime(cStrings) {}   // bound without a copy: keep them to here
                 for item in reading.scoringItems {
+                    let unitID = documentUnitID!
                     try db.execute(sql: """
                         INSERT INTO scoring_items(import_id, unit_id, year, level1, level2, indicator, max_points_e6,
                                                   self_points_e6, rule, location)
@@ -170,6 +183,7 @@ public struct Importer {
                                          item.maxPoints?.e6, item.selfPoints?.e6, item.rule, item.location])
                 }
                 for project in reading.projects {
+                    let unitID = documentUnitID!
                     try db.execute(sql: """
                         INSERT INTO projects(import_id, unit_id, year, name, initial_e6, budget_e6, final_e6,
                                              execution_rate_e6, self_score_e6, location)
@@ -180,7 +194,9 @@ public struct Importer {
                 let result = ImportSummary(path: path, outcome: .imported(importID: importID), format: format,
                                            encoding: fingerprint.encoding.rawValue, rows: reading.figures.count + reading.unread.count,
                                            figures: writer.figures, missing: 0, conflicts: writer.conflictsCreated,
-                                           documentYear: documentYear, unitName: units.unit(id: unitID)?.name,
+                                           documentYear: documentYear,
+                                           unitName: documentUnitID.flatMap { units.unit(id: $0)?.name }
+                                               ?? (unitIDs.count == 1 ? unitIDs.keys.first : "\(unitIDs.count) units"),
                                            unread: reading.unread.count)
                 try db.execute(sql: "UPDATE imports SET rows = ?, figures = ?, conflicts = ? WHERE id = ?",
                                arguments: [result.rows, result.figures, result.conflicts, importID])

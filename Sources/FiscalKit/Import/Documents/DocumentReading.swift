@@ -10,6 +10,11 @@ public struct DocumentFigure: Equatable, Sendable {
     public var line: Int               // in a text file; 0 in Word/Excel files
     public var text: String            // the cell or sentence it was read from
     public var cell: String? = nil     // "table 1 row 3 cell 2", "基础数据表!C5"
+    /// 0 for the whole year, 1–4 for year-to-date figures through that quarter.
+    public var quarter = 0
+    /// The unit, when the document covers many (a wide sheet: one row per
+    /// unit); nil for a document about one unit, whose unit is the reading's.
+    public var unit: String? = nil
 
     /// Where it was read: the cell, or the line.
     public var location: String { cell ?? "line \(line)" }
@@ -57,6 +62,8 @@ public struct DocumentReading: Sendable {
     public var scoringItems: [ScoringItem] = []
     public var projects: [ProjectForm] = []
     public var unread: [UnreadLine] = []
+    /// Columns of a wide sheet that name no catalogue metric, each listed once.
+    public var ignoredColumns: [String] = []
 }
 
 /// A cell of a package: its text and where it is (a line of a text copy, or
