@@ -89,11 +89,12 @@ public struct Importer {
 
     /// Reads a package (text) whole: documents are small, and their tables
     /// need the header before the rows.
-    public static func readDocument(path: String, fingerprint: FileFingerprint, catalog: MetricCatalog) throws -> DocumentReading {
+    public static func readDocument(path: String, fingerprint: FileFingerprint, catalog: MetricCatalog,
+                                    knownUnit: DocumentIdentity.KnownUnit? = nil) throws -> DocumentReading {
         if fingerprint.head.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
             switch try OfficeDocument.kind(path: path) {
-            case .docx: return DocumentReader.read(rows: try OfficeDocument.docxRows(path: path), catalog: catalog)
-            case .xlsx: return DocumentReader.read(rows: try OfficeDocument.xlsxRows(path: path), catalog: catalog)
+            case .docx: return DocumentReader.read(rows: try OfficeDocument.docxRows(path: path), catalog: catalog, knownUnit: knownUnit)
+            case .xlsx: return DocumentReader.read(rows: try OfficeDocument.xlsxRows(path: path), catalog: catalog, knownUnit: knownUnit)
             }
         }
         guard fingerprint.byteCount <= 32 << 20 else {
@@ -106,12 +107,19 @@ public struct Importer {
             try stream.next(into: &block)
             bytes += block
         } while !block.isEmpty
-        return DocumentReader.read(String(decoding: bytes, as: UTF8.self), catalog: catalog)
+        return DocumentReader.read(String(decoding: bytes, as: UTF8.self), catalog: catalog, knownUnit: knownUnit)
+    }
+
+    /// A short form's known unit: the one stored unit it resolves to, if exactly one.
+    public static func knownUnits(in database: FiscalDatabase) throws -> DocumentIdentity.KnownUnit {
+        let directory = try database.queue.read { try UnitDirectory($0) }
+        return { name in (try? directory.resolve(name: name))??.name }
     }
 
     func importDocument(path: String, fingerprint: FileFingerprint, unit: String?, year: Int?) throws -> ImportSummary {
         let catalog = try database.catalog()
-        var reading = try Self.readDocument(path: path, fingerprint: fingerprint, catalog: catalog)
+        var reading = try Self.readDocument(path: path, fingerprint: fingerprint, catalog: catalog,
+                                            knownUnit: try Self.knownUnits(in: database))
         guard !reading.figures.isEmpty || !reading.scoringItems.isEmpty || !reading.projects.isEmpty else {
             throw FiscalError.file(path, "not a tidy CSV (its header should name unit, year, metric, value), and no figures of a package were found in it")
         }
@@ -119,6 +127,10 @@ public struct Importer {
         let needsDocumentUnit = reading.figures.contains { $0.unit == nil } || !reading.scoringItems.isEmpty
             || !reading.projects.isEmpty
         let documentUnit = unit ?? reading.unitName
+        if needsDocumentUnit && unit == nil && !reading.identity.unitConflict.isEmpty {
+            let named = reading.identity.unitConflict.map { "\($0.value) (\($0.source.rawValue), \($0.location))" }
+            throw FiscalError.file(path, "the document names different units: \(named.joined(separator: "; ")); give the right one with --unit")
+        }
         if needsDocumentUnit && documentUnit == nil {
             throw FiscalError.file(path, "the document does not name its unit (单位名称); give it with --unit")
         }

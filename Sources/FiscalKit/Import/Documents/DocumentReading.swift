@@ -58,6 +58,8 @@ public struct ProjectForm: Equatable, Sendable {
 public struct DocumentReading: Sendable {
     public var unitName: String?
     public var year: Int?
+    /// How the unit, year and period were found (`fiscal inspect` shows it).
+    public var identity = DocumentIdentity()
     public var figures: [DocumentFigure] = []
     public var scoringItems: [ScoringItem] = []
     public var projects: [ProjectForm] = []
