@@ -74,4 +74,7 @@ struct TextCell {
     var text: String
     var line: Int
     var cell: String? = nil
+    /// Blank lines before this cell's line (one cell per line layouts, where
+    /// an empty cell shows as more blank lines than between two cells).
+    var gapBefore = 0
 }
