@@ -40,6 +40,9 @@ struct CatalogAndStoreTests {
             "satisfaction": "%", "self_score": "分",
             // Not in domain.md's table: "财政供养人员在职N人，退休M人" of a report (its 233.78 example).
             "supported_in_service": "人", "supported_retired": "人",
+            // Not in domain.md's table: what 部门决算 pages and township revenue reports state (issue 9).
+            "current_income": "万元", "total_income": "万元", "expenditure_total": "万元", "transfer_income": "万元",
+            "general_public_services": "万元", "operating_funds": "万元",
         ]
         #expect(catalog.rawMetrics.count == expected.count)
         for (code, unit) in expected { #expect(catalog.metric(code: code)?.unit == unit, "\(code)") }
@@ -109,10 +112,10 @@ struct CatalogAndStoreTests {
         #expect(journal == "wal")
         #expect(foreignKeys == 1)
         #expect(try database.schemaVersion() == "v4-reported")
-        #expect(try database.count("metrics") == 50 + 18)    // raw metrics and indicators
+        #expect(try database.count("metrics") == 56 + 18)    // raw metrics and indicators
         // Reopening applies nothing twice and keeps the catalogue as it is.
         let again = try FiscalDatabase.open(path: database.path)
-        #expect(try again.count("metrics") == 50 + 18)
+        #expect(try again.count("metrics") == 56 + 18)
     }
 
     @Test("a database made by an older binary gets the new catalogue names and formulas, even when opened read-only")
@@ -177,7 +180,7 @@ struct CatalogAndStoreTests {
     @Test("read-only opening creates a missing database, then refuses writes")
     func readOnly() throws {
         let database = try FiscalDatabase.open(path: scratch.path("new.sqlite"), readOnly: true)
-        #expect(try database.count("metrics") == 68)
+        #expect(try database.count("metrics") == 74)
         #expect(throws: (any Error).self) {
             try database.queue.write { try $0.execute(sql: "DELETE FROM metrics") }
         }
@@ -201,7 +204,7 @@ struct CatalogAndStoreTests {
         // A name another metric owns is refused, and nothing changes.
         let clash = try MetricCatalog(csv: "code,unit,name_zh\nnew_code,万元,税收收入\n", source: "clash.csv").metrics
         #expect(throws: FiscalError.self) { try database.loadCatalog(clash, source: "clash.csv") }
-        #expect(try database.count("metrics") == 69)
+        #expect(try database.count("metrics") == 75)
         // A CSV with the new metric now imports.
         let csv = scratch.write("land.csv", "unit,year,metric,value\n白仓镇,2023,土地出让收入,0.5亿元\n")
         _ = try Importer(database: database).importFile(path: csv)

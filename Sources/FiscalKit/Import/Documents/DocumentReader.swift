@@ -19,6 +19,12 @@ public enum DocumentReader {
         reading.year = reading.identity.year
         reading.unitName = reading.identity.unit
 
+        let titles = DocumentIdentity.titleRows(rows).map(\.text)
+        reading.kind = DocumentKind.of(titles: titles)
+        let township = reading.unitName.map { UnitName($0).inferredKind == .township } ?? false
+        let context = LabelledTable.Context(vocabulary: DocumentVocabulary(catalog: catalog, kind: reading.kind, township: township),
+                                            year: reading.year, period: reading.identity.period)
+
         enum Section { case none, table, form, sheet, project, narrative }
         var section = Section.none
         var sections: [(Section, [[TextCell]])] = []
@@ -32,6 +38,9 @@ public enum DocumentReader {
             } else if title.contains("自评报告") && row.count == 1 { section = .narrative; sections.append((.narrative, [])) }
             if section != .none { sections[sections.count - 1].1.append(row) }
         }
+        // A document that is no package (部门决算, a "三公" note, a revenue
+        // report, or a report alone) is read whole: its tables and its prose.
+        if sections.isEmpty { sections = [(.narrative, rows)] }
         let year = reading.year
         for (kind, rows) in sections {
             switch kind {
@@ -40,11 +49,85 @@ public enum DocumentReader {
             case .sheet:
                 ScoringSheet.read(rows, into: &reading)
                 EvaluationForm.readTotal(rows, year: year, part: "sheet", into: &reading)
-            case .narrative: NarrativeReader(catalog: catalog, documentYear: year).read(rows.flatMap { $0 }, into: &reading)
+            case .narrative: readTablesAndProse(rows, context: context, unit: reading.unitName, into: &reading)
             case .project: ProjectForms.read(rows, into: &reading)
             case .none: break
             }
         }
+        // In a revenue report, 一般公共预算收入 is revenue only as 税收 + 非税; a
+        // package's 财政收入 is what its unit calls so (白仓镇's counts transfers in).
+        if reading.kind == .revenueReport { dropRevenueThatIsNotTaxPlusNontax(from: &reading) }
         return reading
+    }
+
+    /// **Revenue is tax plus non-tax** (``PhraseRules/widerRevenueParts``): a
+    /// fiscal_revenue stated beside both its parts must equal their sum; if it
+    /// does not, the document counts something else in (transfers, in some
+    /// regions) and it is not stored.
+    static func dropRevenueThatIsNotTaxPlusNontax(from reading: inout DocumentReading) {
+        func key(_ figure: DocumentFigure) -> String { "\(figure.year)|\(figure.quarter)|\(figure.basis.rawValue)" }
+        var parts: [String: [String: Set<Int64>]] = [:]
+        for figure in reading.figures where figure.metric == "tax_revenue" || figure.metric == "nontax_revenue" {
+            parts[key(figure), default: [:]][figure.metric, default: []].insert(figure.value.e6)
+        }
+        var drop: Set<Int> = []
+        for (index, figure) in reading.figures.enumerated() where figure.metric == "fiscal_revenue" {
+            guard let both = parts[key(figure)], let tax = both["tax_revenue"], let nontax = both["nontax_revenue"],
+                  tax.count == 1, nontax.count == 1 else { continue }
+            let sum = tax.first! + nontax.first!
+            if figure.value.e6 != sum {
+                drop.insert(index)
+                reading.unread.append(UnreadLine(line: figure.line, text: figure.text,
+                                                 reason: "fiscal_revenue \(figure.value) is not 税收收入 + 非税收入 (\(ExactValue(e6: sum))): it counts something else in",
+                                                 cell: figure.cell))
+            }
+        }
+        reading.figures = reading.figures.enumerated().filter { !drop.contains($0.offset) }.map(\.element)
+    }
+
+    /// Rows of several cells are tables; runs of one-cell rows hold tables
+    /// copied one cell per line, and prose.
+    static func readTablesAndProse(_ rows: [[TextCell]], context: LabelledTable.Context, unit: String?,
+                                   into reading: inout DocumentReading) {
+        var prose: [TextCell] = []
+        var single: [TextCell] = []
+        func flushSingle() {
+            var index = 0
+            while index < single.count {
+                if let grid = ThreePublicGrid.find(in: single, from: index, year: context.year, part: context.part, into: &reading) {
+                    index = grid.upperBound
+                    continue
+                }
+                if let table = SingleCellTable.table(at: index, in: single, context: context) {
+                    let above = Array(single[max(0, index - 4)..<index])
+                    LabelledTable.read(title: above, rows: table.rows, context: context, into: &reading)
+                    index = table.range.upperBound
+                    continue
+                }
+                prose.append(single[index])
+                index += 1
+            }
+            single = []
+        }
+        var index = 0
+        while index < rows.count {
+            guard rows[index].count > 1 else {
+                single.append(rows[index][0])
+                index += 1
+                continue
+            }
+            var end = index
+            while end < rows.count, rows[end].count > 1 { end += 1 }
+            let above = Array(single.suffix(4))
+            flushSingle()
+            let block = Array(rows[index..<end])
+            if !ThreePublicGrid.read(block: block, above: above, year: context.year, part: context.part, into: &reading) {
+                LabelledTable.read(title: above, rows: block, context: context, into: &reading)
+            }
+            index = end
+        }
+        flushSingle()
+        NarrativeReader(vocabulary: context.vocabulary, documentYear: context.year, documentPeriod: context.period,
+                        documentUnit: unit).read(prose, into: &reading)
     }
 }

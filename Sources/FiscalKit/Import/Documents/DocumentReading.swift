@@ -60,6 +60,8 @@ public struct DocumentReading: Sendable {
     public var year: Int?
     /// How the unit, year and period were found (`fiscal inspect` shows it).
     public var identity = DocumentIdentity()
+    /// What the document is (it decides what some words mean).
+    public var kind = DocumentKind.other
     public var figures: [DocumentFigure] = []
     public var scoringItems: [ScoringItem] = []
     public var projects: [ProjectForm] = []

@@ -25,8 +25,10 @@ enum CellText {
     /// brackets removed.
     static func metricLabel(_ text: String) -> String {
         var label = TextNormalization.key(text)
-        label = label.replacingOccurrences(of: #"^[0-9一二三四五六七八九十]+[、.．]"#, with: "", options: .regularExpression)
+        let numbering = #"^([0-9一二三四五六七八九十]+[、.．]|\([0-9一二三四五六七八九十]+\)、?)"#
+        label = label.replacingOccurrences(of: numbering, with: "", options: .regularExpression)
         label = label.replacingOccurrences(of: #"^其中[:：]"#, with: "", options: .regularExpression)
+        label = label.replacingOccurrences(of: numbering, with: "", options: .regularExpression)
         label = label.replacingOccurrences(of: #"[:：]$"#, with: "", options: .regularExpression)
         label = label.replacingOccurrences(of: #"\((万元|元|人)\)$"#, with: "", options: .regularExpression)
         label = label.replacingOccurrences(of: #"（(万元|元|人)）$"#, with: "", options: .regularExpression)

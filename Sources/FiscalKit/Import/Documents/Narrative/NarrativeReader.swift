@@ -15,9 +15,19 @@ import Foundation
 /// basis word or a year and a number ("已保2850.51万元", "2022年42187万元"),
 /// which continues the previous clause's metric. Rates are read only for the
 /// indicators whose names say exactly what they measure.
+///
+/// The phrase classes it knows are named rules in ``PhraseRules``: connectors,
+/// spending words, scope words, head counts, thousands separators, changes,
+/// distributive lists, other units, fund budgets, single months, components in
+/// brackets, 其中 lists (their head in the clause or the sentence before), totals
+/// with parts, combined retirees; and year-to-date periods (``StatedPeriod``).
 struct NarrativeReader {
     let catalog: MetricCatalog
     let documentYear: Int?
+    /// The document's period (an execution report's 上半年): its executed figures are year to date.
+    let documentPeriod: StatedPeriod?
+    /// The unit the document is about: a clause naming another unit is not read.
+    let documentUnit: String?
 
     /// Indicators whose stated values are read from prose. 预算执行率 and the
     /// like are left out: reports state them for sub-categories too (基本支出,
@@ -42,6 +52,7 @@ struct NarrativeReader {
 
     static let basisWords: [(String, Basis)] = [
         ("年初预算数", .initial), ("年初预算", .initial), ("全年预算数", .budget), ("全年执行数", .final),
+        ("调整预算数", .budget), ("调整预算", .budget), ("预算调整数", .budget), ("调整为", .budget),
         ("预算安排", .budget), ("预算数", .budget), ("决算数", .final), ("执行数", .final), ("实际完成", .final),
         ("下达目标", .plan), ("计划", .plan), ("预算", .budget), ("决算", .final),
         ("实际", .final), ("应保", .plan), ("已保", .final),
@@ -57,9 +68,7 @@ struct NarrativeReader {
     static let approvalWords = ["批复", "安排"]
     /// Metrics never read from prose: 满意度 there is about one service (水质, 饮水 …).
     static let notFromProse: Set<String> = ["satisfaction"]
-    static let connectors = ["其中", "合计", "共计", "累计", "为", "是", "共", "达", "计", "约", ":"]
-    static let changeWords = ["增加", "减少", "降低", "下降", "增长", "提高", "上升", "节约", "超支", "多", "少", "增速", "增幅"]
-    static let lastYearWords = ["较上年", "比上年", "上年", "去年", "同比"]
+    static let lastYearWords = ["较上年", "比上年", "上年同期", "上年", "去年", "同比"]
     static let comparisonYearPrefixes: Set<Character> = ["较", "比"]
 
     enum Token {
@@ -78,29 +87,60 @@ struct NarrativeReader {
         /// A number followed by ":" (a ratio written 1:230).
         case ratioPart
         case approval
+        /// Another quantity whose name holds a catalogue name (财政总收入).
+        case lookAlike
+        /// 支出 after a name, or a total of spending (共支出, 全年支出).
+        case spending(total: Bool)
+        /// 财政拨款 after a "三公" name.
+        case scope
     }
 
-    private let names: [(key: String, metric: Metric)]
+    private let names: [(key: String, metric: Metric?)]
 
-    init(catalog: MetricCatalog, documentYear: Int?) {
-        self.catalog = catalog
+    init(vocabulary: DocumentVocabulary, documentYear: Int?, documentPeriod: StatedPeriod? = nil, documentUnit: String? = nil) {
+        self.catalog = vocabulary.catalog
         self.documentYear = documentYear
-        var names: [(String, Metric)] = []
-        for metric in catalog.metrics where (!metric.isIndicator || Self.readableIndicators.contains(metric.code))
-            && !Self.notFromProse.contains(metric.code) {
-            for name in metric.allNames where name != metric.code {
-                names.append((TextNormalization.key(name), metric))
-            }
+        self.documentPeriod = documentPeriod
+        self.documentUnit = documentUnit
+        var names = vocabulary.proseNames { metric in
+            (!metric.isIndicator || Self.readableIndicators.contains(metric.code)) && !Self.notFromProse.contains(metric.code)
         }
-        for (word, code) in Self.proseNames { names.append((word, catalog.metric(code: code)!)) }
-        self.names = names.sorted { $0.0.count > $1.0.count }      // longest match first
+        for (word, code) in Self.proseNames { names.append((word, vocabulary.catalog.metric(code: code)!)) }
+        self.names = names.sorted { ($0.key.count, $0.key) > ($1.key.count, $1.key) }      // longest match first
+    }
+
+    /// What carries from one sentence to the next.
+    struct Carry {
+        /// The last clause that stored a figure: a sentence opening with 其中 lists its parts.
+        var head: (metric: Metric, basis: Basis?, figure: Int)?
+        /// Under a heading about a fund budget (政府性基金 …).
+        var fundSection = false
     }
 
     /// Figures and unread numbers of the narrative lines (each: text, line).
     func read(_ lines: [TextCell], into reading: inout DocumentReading) {
+        var carry = Carry()
+        let first = reading.figures.count
+        var combined: Set<Int> = []
         for sentence in sentences(lines) {
-            readSentence(sentence.text, line: sentence.line, cell: sentence.cell, into: &reading)
+            readSentence(sentence.text, line: sentence.line, cell: sentence.cell, carry: &carry, combined: &combined, into: &reading)
         }
+        dropCombinedRetirees(combined, from: first, in: &reading)
+    }
+
+    /// **Combined retirees** (``PhraseRules/combinedRetiredWords``): 离退休人员 stands
+    /// for the retirees only when no 退休 figure of the same year is stated.
+    private func dropCombinedRetirees(_ combined: Set<Int>, from first: Int, in reading: inout DocumentReading) {
+        guard !combined.isEmpty else { return }
+        let plain = Set(reading.figures.indices.filter { $0 >= first && !combined.contains($0) && reading.figures[$0].metric == "staff_retired" }
+            .map { reading.figures[$0].year })
+        let drop = combined.filter { plain.contains(reading.figures[$0].year) }
+        for index in drop.sorted() {
+            let figure = reading.figures[index]
+            reading.unread.append(UnreadLine(line: figure.line, text: figure.text,
+                                             reason: "离退休人员 \(figure.value) counts 离休 too; the document states 退休 on its own", cell: figure.cell))
+        }
+        reading.figures = reading.figures.enumerated().filter { !drop.contains($0.offset) }.map(\.element)
     }
 
     /// Lines joined into sentences: a line that does not end a sentence goes on
@@ -112,6 +152,10 @@ struct NarrativeReader {
             var text = line.text.replacingOccurrences(of: #"\[bookmark:[^\]]*\]"#, with: "", options: .regularExpression)
             text = TextNormalization.trim(text)
             if text.isEmpty { continue }
+            if line.gapBefore > 0, let open = current {   // a blank line ends a paragraph
+                result.append(contentsOf: split(open))
+                current = nil
+            }
             if line.cell != nil {                        // Word paragraphs are never joined
                 if let open = current { result.append(contentsOf: split(open)); current = nil }
                 result.append(contentsOf: split(TextCell(text: text, line: line.line, cell: line.cell)))
@@ -145,7 +189,18 @@ struct NarrativeReader {
         cell.text.split(separator: "。").map { TextCell(text: String($0), line: cell.line, cell: cell.cell) }
     }
 
-    func readSentence(_ raw: String, line: Int, cell: String? = nil, into reading: inout DocumentReading) {
+    func readSentence(_ raw: String, line: Int, cell: String? = nil, carry: inout Carry, combined: inout Set<Int>,
+                      into reading: inout DocumentReading) {
+        func unread(_ reason: String) {
+            reading.unread.append(UnreadLine(line: line, text: raw, reason: reason, cell: cell))
+        }
+        let hasNumber = raw.range(of: #"\d"#, options: .regularExpression) != nil
+        // A heading ("二、政府性基金预算收支决算情况") sets what the sentences under it are about.
+        if !hasNumber || Self.isHeading(raw) {
+            if Self.isHeading(raw) { carry.fundSection = PhraseRules.fundWords.contains { raw.contains($0) } }
+            carry.head = nil
+            if !hasNumber { return }
+        }
         // "全县…" is about the county; "较全县平均增速" only compares with it.
         let aboutArea = Self.areaWords.contains { word in
             raw.ranges(of: word).contains { range in
@@ -153,51 +208,89 @@ struct NarrativeReader {
             }
         }
         if aboutArea {
-            if raw.range(of: #"\d"#, options: .regularExpression) != nil {
-                reading.unread.append(UnreadLine(line: line, text: raw, reason: "a sentence about the whole county (全县 …): not the unit's figures", cell: cell))
-            }
+            unread("a sentence about the whole county (全县 …): not the unit's figures")
             return
         }
-        // Asides in brackets that hold numbers, and titles in 《》, state no figure of the unit.
+        // Titles in 《》 and notes in [] state no figure; asides in brackets are
+        // dropped, unless they list a figure's components.
         var text = TextNormalization.foldWidth(raw)
         text = text.replacingOccurrences(of: #"《[^》]*》"#, with: "", options: .regularExpression)
-        text = text.replacingOccurrences(of: #"\([^()]*\d[^()]*\)"#, with: "", options: .regularExpression)
         text = text.replacingOccurrences(of: #"\[[^\]]*\]"#, with: "", options: .regularExpression)
-        // Figures "截至9月底" or for a quarter are part-year, not the year's.
-        if raw.range(of: #"[0-9]+\s*月|季度"#, options: .regularExpression) != nil {
+        text = bracketsAsLists(text)
+        // Year-to-date words: 1-6月, 上半年, 截至9月底 → the quarter of the executed figures.
+        var statedQuarter: Int?
+        if let found = StatedPeriod.find(in: text) {
+            guard let quarter = found.period.quarter else {
+                unread("\(found.period.description): not a quarter, so not stored")
+                return
+            }
+            statedQuarter = quarter
+            // The phrase is no figure; a year inside it ("截止2024年12月31日") stays.
+            let year = CellText.leadingYear(String(text[found.range])).map { "\($0)年" } ?? ""
+            text.replaceSubrange(found.range, with: year)
+        }
+        if StatedPeriod.mentionsMonth(text) || PhraseRules.singleMonthWords.contains(where: { text.contains($0) }) {
             if raw.range(of: #"[0-9.]+\s*(万元|人|%)"#, options: .regularExpression) != nil {
-                reading.unread.append(UnreadLine(line: line, text: raw, reason: "a part-year statement (月, 季度): not the year's figures", cell: cell))
+                unread("a month or a date (月, 季度, 当月): not the year's or a quarter's figures")
             }
             return
         }
+        if PhraseRules.distributiveWords.contains(where: { text.contains($0) }) {
+            unread("one value for each of several names (各是, 分别为 …): which is which is not read")
+            return
+        }
+        if case .months = documentPeriod, statedQuarter == nil {
+            unread("the document covers months that end no quarter: its figures are not stored")
+            return
+        }
+        let fundScope = carry.fundSection || PhraseRules.fundWords.contains { text.contains($0) }
         var sentenceYear: Int?
         var initialContext = false
         var approvalContext = false
+        var otherUnit = false
         // A 其中 list: its clauses take the basis of the clause that opened it,
         // and count only when that clause stored a figure (the list's subject);
         // it ends at ；.
         var listOpen = false
         var listValid = false
         var listBasis: Basis?
-        var previousClause: (metric: Metric, basis: Basis?, stored: Bool, openedList: Bool)?
-        for clause in text.split(whereSeparator: { "，,；;".contains($0) }) {
-            let clauseText = String(clause)
-            let afterSemicolon = text[..<clause.startIndex].last.map { "；;".contains($0) } ?? false
+        var listHead: (metric: Metric, figure: Int)?
+        var broaderHeads: Set<Int> = []
+        var previousClause: (metric: Metric, basis: Basis?, stored: Bool, openedList: Bool, figure: Int?)?
+        // **其中 lists whose head is in the sentence before**: "2024年共支出1211.89万元。其中，基本支出573.36万元".
+        if let head = carry.head, TextNormalization.key(text).hasPrefix("其中") {
+            previousClause = (head.metric, head.basis, true, false, head.figure)
+        }
+        carry.head = nil
+        for (clauseText, afterSemicolon) in PhraseRules.clauses(text) {
             if afterSemicolon { listOpen = false }
             let tokens = tokenize(clauseText, initialContext: &initialContext)
             let startsList = TextNormalization.key(clauseText).hasPrefix("其中")
+            // **Other units**: "所属单位中，青禾县农业技术推广中心在职人员18人".
+            if PhraseRules.subUnitWords.contains(where: { clauseText.contains($0) }) { otherUnit = true }
+            let namesOther = UnitNameText.fullNames(in: clauseText).contains { name in
+                documentUnit.map { !UnitNameText.sameUnit($0, name.1) } ?? true
+            }
             var armed: Metric?
+            var armedByName = false
             var clean = false
             var consumed = false
             var clauseBasis: Basis?
             var clauseYear: Int?
+            var lastYearSameQuarter = false
             var change = false
             var storedMetric: Metric?
+            var storedFigure: Int?
             if tokens.contains(where: { if case .approval = $0 { return true } else { return false } }) { approvalContext = true }
             // "已保2850.51万元" after "应保2855.08万元", "2022年42187万元" after
-            // "2023年固定资产投资53071.24万元": the previous clause's metric goes on,
-            // when that clause stored it and was not a 其中 item.
-            let meaningful = tokens.filter { if case .filler = $0 { return false } else { return true } }
+            // "2023年固定资产投资53071.24万元", "支出决算为14.27万元" after "…预算为18.60万元":
+            // the previous clause's metric goes on, when that clause stored it and was not a 其中 item.
+            let meaningful = tokens.filter {
+                switch $0 {
+                case .filler, .connector: return false
+                default: return true
+                }
+            }
             if meaningful.count == 2, case .number = meaningful[1], let previous = previousClause, previous.stored,
                !previous.openedList, !startsList {
                 switch meaningful[0] {
@@ -212,6 +305,7 @@ struct NarrativeReader {
                 listOpen = true
                 listValid = previousClause?.stored == true
                 listBasis = previousClause?.basis
+                listHead = previousClause.flatMap { clause in clause.figure.map { (clause.metric, $0) } }
             }
             var qualified = false
             for token in tokens {
@@ -223,10 +317,28 @@ struct NarrativeReader {
                         metric = companion
                     }
                     armed = qualified ? nil : metric
+                    armedByName = !qualified
                     clean = !qualified
                     consumed = false
                     change = false
                     qualified = false
+                case .lookAlike:
+                    armed = nil
+                    clean = false
+                    qualified = false
+                case let .spending(total):
+                    if armed != nil && armedByName && clean && !consumed { continue }      // 公务接待费支出3.92万元
+                    if total {
+                        armed = catalog.metric(code: "total_expenditure")
+                        armedByName = true
+                        clean = true
+                        consumed = false
+                    } else {
+                        clean = false
+                    }
+                case .scope:
+                    if let metric = armed, PhraseRules.threePublicCodes.contains(metric.code), clean { continue }
+                    clean = false
                 case .qualifier:
                     qualified = true
                 case let .year(year):
@@ -238,6 +350,7 @@ struct NarrativeReader {
                     if consumed { consumed = false }        // "…，较2022年124.51万元": the same metric, another year
                 case .lastYear:
                     clauseYear = (sentenceYear ?? documentYear).map { $0 - 1 }
+                    lastYearSameQuarter = true
                     if consumed { consumed = false }
                 case let .basis(basis):
                     clauseBasis = basis
@@ -252,24 +365,32 @@ struct NarrativeReader {
                     clean = false
                 case let .number(number, unit):
                     defer { change = false }
-                    let known = ["万元", "亿元", "元", "人", "万人", "%", "分"].contains(unit)
+                    let known = ["万元", "亿元", "元", "人", "名", "位", "万人", "%", "分"].contains(unit)
                     guard !change else { continue }
                     if unit == "亿元" {
                         // A unit's own figures are in 万元; 亿元 in prose is a county's total.
-                        reading.unread.append(UnreadLine(line: line, text: raw, reason: "\(number)亿元: an amount in 亿元 is not a unit's own figure", cell: cell))
+                        unread("\(number)亿元: an amount in 亿元 is not a unit's own figure")
                         continue
                     }
                     guard let metric = armed, clean, !consumed else {
-                        if known {
-                            reading.unread.append(UnreadLine(line: line, text: raw,
-                                                             reason: "\(number)\(unit): no catalogue name right before it", cell: cell))
-                        }
+                        if known { unread("\(number)\(unit): no catalogue name right before it") }
                         continue
                     }
                     // Money and people need their unit; a ratio (财政供养比230) has none.
                     if unit.isEmpty && metric.unit != "人/人" { continue }
+                    // **Head counts**: 人, 名, 位; 个 only for 编制; 人次 never.
+                    if unit == "人次" || (unit == "个" && metric.code != "staff_authorized") { continue }
+                    let storedUnit = PhraseRules.headCountWords.contains(unit) || unit == "个" ? "人" : unit
                     guard let year = clauseYear ?? sentenceYear ?? documentYear else { continue }
                     consumed = true
+                    if otherUnit || namesOther {
+                        unread("\(metric.code) \(number)\(unit): the clause is about another unit")
+                        continue
+                    }
+                    if fundScope && PhraseRules.generalBudgetTotals.contains(metric.code) {
+                        unread("\(metric.code) \(number)\(unit): a fund budget's total, not the general budget's")
+                        continue
+                    }
                     var basis: Basis?
                     if metric.isIndicator {
                         basis = .reported
@@ -277,27 +398,43 @@ struct NarrativeReader {
                         basis = explicit
                     } else if listOpen {
                         guard listValid else {
-                            reading.unread.append(UnreadLine(line: line, text: raw,
-                                reason: "\(metric.code) \(number)\(unit): a 其中 item of something that is not a catalogue figure", cell: cell))
+                            unread("\(metric.code) \(number)\(unit): a 其中 item of something that is not a catalogue figure")
                             continue
                         }
                         basis = listBasis
                     }
                     if basis == nil {
                         if initialContext || approvalContext {
-                            reading.unread.append(UnreadLine(line: line, text: raw,
-                                reason: "\(metric.code) \(number)\(unit): 年初/批复/安排 without 预算 or 决算 leaves the basis unsaid", cell: cell))
+                            unread("\(metric.code) \(number)\(unit): 年初/批复/安排 without 预算 or 决算 leaves the basis unsaid")
                             continue
                         }
                         basis = .final
                     }
-                    switch FigureText.read(number + unit, unit: metric.unit) {
+                    switch FigureText.read(number + storedUnit, unit: metric.unit) {
                     case let .value(value):
                         storedMetric = metric
-                        reading.figures.append(DocumentFigure(metric: metric.code, year: year, basis: basis!, value: value,
-                                                              part: "narrative", line: line, text: raw, cell: cell))
+                        var figure = DocumentFigure(metric: metric.code, year: year, basis: basis!, value: value,
+                                                    part: "narrative", line: line, text: raw, cell: cell)
+                        // Executed figures of the document's year (or of 上年同期) are year to date.
+                        if basis == .final || basis == .reported {
+                            let ofThePeriod = year == documentYear || lastYearSameQuarter
+                            figure.quarter = statedQuarter ?? (ofThePeriod ? documentPeriod?.quarter ?? 0 : 0)
+                        }
+                        storedFigure = reading.figures.count
+                        if clauseText.contains(PhraseRules.combinedRetiredWords[0]) && metric.code == "staff_retired" {
+                            combined.insert(reading.figures.count)
+                        }
+                        reading.figures.append(figure)
+                        // **Totals with parts**: a part of the head's own kind makes the head a broader total.
+                        if listOpen, let head = listHead, PhraseRules.broaderThan[head.metric.code]?.contains(metric.code) == true {
+                            broaderHeads.insert(head.figure)
+                        }
+                        if listOpen, let head = listHead, head.metric.code == "fiscal_revenue",
+                           PhraseRules.widerRevenueParts.contains(metric.code) {
+                            broaderHeads.insert(head.figure)
+                        }
                     case let .invalid(message):
-                        reading.unread.append(UnreadLine(line: line, text: raw, reason: "\(metric.code): \(message)", cell: cell))
+                        unread("\(metric.code): \(message)")
                     case .missing:
                         break
                     }
@@ -306,13 +443,57 @@ struct NarrativeReader {
             if let metric = storedMetric ?? armed {
                 let stored = storedMetric != nil
                 let basis = stored ? reading.figures.last?.basis : clauseBasis
-                previousClause = (metric, basis, stored, listOpen)
+                previousClause = (metric, basis, stored, listOpen, storedFigure)
             } else {
                 previousClause = nil
             }
         }
+        if let previous = previousClause, previous.stored, let figure = previous.figure, !previous.openedList {
+            carry.head = (previous.metric, previous.basis, figure)
+        }
+        dropBroaderTotals(broaderHeads, from: &reading)
         // One sentence giving one key two values contradicts itself: keep neither.
         dropSelfContradictions(from: &reading, sentence: raw, line: line)
+    }
+
+    /// Totals whose parts show them broader than their metric (``PhraseRules/broaderThan``).
+    private func dropBroaderTotals(_ heads: Set<Int>, from reading: inout DocumentReading) {
+        guard !heads.isEmpty else { return }
+        for index in heads.sorted() {
+            let figure = reading.figures[index]
+            reading.unread.append(UnreadLine(line: figure.line, text: figure.text,
+                                             reason: "\(figure.metric) \(figure.value): a total whose parts are of its own kind (实有人数 with 在职 and 退休 …), not stored",
+                                             cell: figure.cell))
+        }
+        reading.figures = reading.figures.enumerated().filter { !heads.contains($0.offset) }.map(\.element)
+    }
+
+    /// A heading line: numbered (一、 （二） 3.) and short, without sentence punctuation.
+    static func isHeading(_ text: String) -> Bool {
+        let trimmed = TextNormalization.trim(text)
+        guard trimmed.count <= 40, !trimmed.contains("，"), !trimmed.contains(","), !trimmed.contains("。") else { return false }
+        return trimmed.range(of: #"^(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十0-9]+[）)])"#,
+                             options: .regularExpression) != nil
+            && trimmed.range(of: #"[0-9.]+\s*(万元|元|人|%)"#, options: .regularExpression) == nil
+    }
+
+    /// **Components in brackets**: "公务用车购置及运行费1万元（其中，公务用车购置费0万元，
+    /// 公务用车运行费1万元）" lists the figure's parts: read as a 其中 list. Any other
+    /// aside with numbers ("（按收入任务的30%拨付）", "（其中行政编制30人…）") is dropped.
+    func bracketsAsLists(_ text: String) -> String {
+        var result = text
+        while let range = result.range(of: #"\([^()]*\d[^()]*\)"#, options: .regularExpression) {
+            let inner = String(result[result.index(after: range.lowerBound)..<result.index(before: range.upperBound)])
+            var body = inner.replacingOccurrences(of: #"^(其中|含)[:：,，]?"#, with: "", options: .regularExpression)
+            body = TextNormalization.trim(body)
+            let items = body.split(whereSeparator: { "、,，；;".contains($0) }).map { TextNormalization.key($0) }
+            let components = !items.isEmpty && items.allSatisfy { item in
+                names.contains { entry in entry.metric != nil && item.hasPrefix(entry.key) }
+                    && item.range(of: #"[0-9]"#, options: .regularExpression) != nil
+            }
+            result.replaceSubrange(range, with: components ? "，其中" + body.replacingOccurrences(of: "、", with: "，") + "，" : "")
+        }
+        return result
     }
 
     /// Figures of this sentence that give the same metric, year and basis two values.
@@ -363,7 +544,7 @@ struct NarrativeReader {
                 while end < text.count, text[end].isASCII, text[end].isNumber || text[end] == "." || text[end] == "," { end += 1 }
                 let number = String(text[index..<end]).replacingOccurrences(of: ",", with: "")
                 var unit = ""
-                for candidate in ["万元", "亿元", "万人", "元", "人", "%", "分"] where matches(candidate, at: end) {
+                for candidate in PhraseRules.numberUnits where matches(candidate, at: end) {
                     unit = candidate
                     break
                 }
@@ -382,8 +563,17 @@ struct NarrativeReader {
             for word in Self.lastYearWords where matches(word, at: index) {
                 tokens.append(.lastYear); index += word.count; continue outer
             }
-            for (key, metric) in names where matches(key, at: index) {
-                tokens.append(.metric(metric)); index += key.count; continue outer
+            // A name, unless a longer basis word starts here ("预算调整数" is a basis, not 预算调整).
+            let longestBasis = Self.basisWords.filter { matches($0.0, at: index) }.map(\.0.count).max() ?? 0
+            for (key, metric) in names where matches(key, at: index) && key.count >= longestBasis {
+                tokens.append(metric.map { .metric($0) } ?? .lookAlike); index += key.count; continue outer
+            }
+            for word in PhraseRules.spendingTotals where matches(word, at: index) {
+                tokens.append(.spending(total: true)); index += word.count; continue outer
+            }
+            if matches("支出", at: index) { tokens.append(.spending(total: false)); index += 2; continue }
+            for word in PhraseRules.scopeWords where matches(word, at: index) {
+                tokens.append(.scope); index += word.count; continue outer
             }
             if matches("年初", at: index) && !matches("年初预算", at: index) {
                 initialContext = true; index += 2; continue
@@ -401,10 +591,10 @@ struct NarrativeReader {
                 index = after
                 continue outer
             }
-            for word in Self.changeWords where matches(word, at: index) {
+            for word in PhraseRules.changeWords where matches(word, at: index) {
                 tokens.append(.change); index += word.count; continue outer
             }
-            for word in Self.connectors where matches(word, at: index) {
+            for word in PhraseRules.connectors where matches(word, at: index) {
                 tokens.append(.connector); index += word.count; continue outer
             }
             if case .filler = tokens.last {} else { tokens.append(.filler) }
