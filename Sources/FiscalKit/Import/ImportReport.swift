@@ -8,8 +8,13 @@ public enum ImportReport {
         case let .imported(importID):
             var text: String
             if let unit = summary.unitName {
-                text = "\(summary.path): import #\(importID), \(unit) \(summary.documentYear.map(String.init) ?? ""), "
-                    + "\(summary.figures) figures stored, \(summary.unread) lines not understood (fiscal inspect lists them), "
+                var years = summary.documentYear.map(String.init) ?? ""
+                if let earliest = summary.earliestYear, let latest = summary.documentYear, earliest < latest {
+                    years = "\(earliest)–\(latest)"
+                }
+                let missing = summary.missing > 0 ? "\(summary.missing) missing skipped, " : ""
+                text = "\(summary.path): import #\(importID), \(unit) \(years), "
+                    + "\(summary.figures) figures stored, \(missing)\(summary.unread) lines not understood (fiscal inspect lists them), "
                     + "\(summary.conflicts) new conflicts"
             } else {
                 text = "\(summary.path): import #\(importID), \(summary.rows) rows, \(summary.figures) figures stored, "

@@ -1,5 +1,6 @@
-/// What `fiscal inspect` prints: the figures a package would store, by part,
-/// with their locations, and the figure-like lines that were not understood.
+/// What `fiscal inspect` prints: the figures a package or a wide table would
+/// store, by part, with their locations (and, for a wide table, their units),
+/// and the figure-like lines or cells that were not understood.
 public struct DocumentInspection {
     public var heading: String
     public var figures: ResultTable
@@ -7,22 +8,36 @@ public struct DocumentInspection {
     public var projects: ResultTable
     public var unread: ResultTable
 
-    public static func inspect(path: String, catalog: MetricCatalog) throws -> DocumentInspection {
+    /// `year`: a wide table's year for figures whose year the file does not state (`--year`).
+    public static func inspect(path: String, catalog: MetricCatalog, year: Int? = nil) throws -> DocumentInspection {
         let fingerprint = try FileFingerprint.of(path: path)
         try Importer.refuseUnsupportedFormats(path: path, head: fingerprint.head)
-        let reading = try Importer.readDocument(path: path, fingerprint: fingerprint, catalog: catalog)
-        let heading = "\(path): unit \(reading.unitName ?? "not stated (give --unit when importing)"), "
+        let reading = try Importer.readDocument(path: path, fingerprint: fingerprint, catalog: catalog, year: year)
+        var heading = "\(path): unit \(reading.unitName ?? "not stated (give --unit when importing)"), "
             + "year \(reading.year.map(String.init) ?? "not stated (give --year when importing)"), "
             + "\(reading.figures.count) figures, \(reading.scoringItems.count) scoring-sheet rows, "
             + "\(reading.projects.count) project forms, \(reading.unread.count) lines not understood"
-        var figures = ResultTable(columns: ["part", "metric", "year", "basis", "value", "location", "text"])
+        if reading.isWideTable {
+            let units = Set(reading.figures.compactMap(\.unit)).count
+            let years = reading.figures.map(\.year)
+            let span = years.min().map { first in first == years.max()! ? "\(first)" : "\(first)–\(years.max()!)" } ?? "—"
+            heading = "\(path): a table of units: \(units) units, \(span), \(reading.figures.count) figures, "
+                + "\(reading.missing) missing skipped, \(reading.unread.count) not understood"
+        }
+        if !reading.ignoredColumns.isEmpty { heading += "; ignored columns: \(reading.ignoredColumns.joined(separator: ", "))" }
+        // A wide table's figures each have their unit (and may be year to date).
+        let wide = reading.isWideTable
+        var figures = ResultTable(columns: (wide ? ["part", "unit", "metric", "year", "quarter"] : ["part", "metric", "year"])
+                                  + ["basis", "value", "location", "text"])
         let order = ["table": 0, "form": 1, "sheet": 2, "project": 3, "narrative": 4]
         let sorted = reading.figures.enumerated().sorted {
             (order[$0.element.part] ?? 9, $0.element.line, $0.offset) < (order[$1.element.part] ?? 9, $1.element.line, $1.offset)
         }.map(\.element)
         for figure in sorted {
-            figures.append([.text(figure.part), .text(figure.metric), .label(figure.year), .text(figure.basis.rawValue),
-                            .number(figure.value), .text(figure.location), .text(figure.text)])
+            let who: [ResultTable.Cell] = wide ? [.text(figure.unit ?? ""), .text(figure.metric), .label(figure.year), .label(figure.quarter)]
+                : [.text(figure.metric), .label(figure.year)]
+            figures.append([.text(figure.part)] + who + [.text(figure.basis.rawValue), .number(figure.value),
+                                                         .text(figure.location), .text(figure.text)])
         }
         var scoring = ResultTable(columns: ["level_1", "level_2", "indicator", "points", "self", "location"])
         for item in reading.scoringItems {
