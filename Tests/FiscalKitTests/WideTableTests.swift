@@ -247,6 +247,9 @@ struct WideTableTests {
         let database = try scratch.database()
         let summary = try importFile(Fixtures.path("wide-sheet-per-year.xlsx"), into: database)
         #expect(summary.figures == 16 && summary.missing == 2 && summary.unread == 0)
+        // An .xlsx is a ZIP archive: the line names no text encoding.
+        #expect(ImportReport.line(summary) == "\(Fixtures.path("wide-sheet-per-year.xlsx")): import #1, 3 units 2022–2023, "
+                + "16 figures stored, 2 missing skipped, 0 lines not understood (fiscal inspect lists them), 0 new conflicts")
         let (s, q, b) = (Self.shimen, Self.qingshan, Self.bureau)
         #expect(try database.factValues() == [
             "\(s)|2022|0|three_public_total|final": "5.06", "\(s)|2022|0|seven_items_total|final": "146.08",

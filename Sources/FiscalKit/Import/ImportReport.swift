@@ -20,7 +20,10 @@ public enum ImportReport {
                 text = "\(summary.path): import #\(importID), \(summary.rows) rows, \(summary.figures) figures stored, "
                     + "\(summary.missing) missing skipped, \(summary.conflicts) new conflicts"
             }
-            if summary.encoding != TextEncoding.utf8.rawValue { text += " [\(summary.encoding)]" }
+            // Word and Excel files are ZIP archives: no text encoding to report.
+            if summary.encoding != TextEncoding.utf8.rawValue && !["docx", "xlsx"].contains(summary.format) {
+                text += " [\(summary.encoding)]"
+            }
             if !summary.ignoredColumns.isEmpty { text += "; ignored columns: \(summary.ignoredColumns.joined(separator: ", "))" }
             return text
         }
