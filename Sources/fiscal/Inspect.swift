@@ -23,8 +23,14 @@ struct Inspect: ParsableCommand {
     func run() throws {
         do {
             let store = try database.open(readOnly: true)
-            let report = try DocumentInspection.inspect(path: file, catalog: try store.catalog(), year: year)
+            let report = try DocumentInspection.inspect(path: file, catalog: try store.catalog(),
+                                                        knownUnit: try Importer.knownUnits(in: store), year: year)
             print(report.heading)
+            if !report.identity.rows.isEmpty {
+                print(language.lang == .zh ? "\n单位与年度的依据：" : "\nUnit and year, from:")
+                print(report.identity.rendered(as: output.format, language: language.lang), terminator: "")
+                print("")
+            }
             print(report.figures.rendered(as: output.format, language: language.lang), terminator: "")
             if !report.scoringItems.rows.isEmpty {
                 let count = report.scoringItems.rows.count

@@ -394,9 +394,9 @@ struct WideTableTests {
         #expect(inspected.status == 0)
         #expect(inspected.stdout == """
             乡镇-2023.csv: a table of units: 2 units, 2023, 2 figures, 0 missing skipped, 0 not understood; ignored columns: 备注
-            part,unit,metric,year,quarter,basis,value,location,text
-            table,示例县石门镇,three_public_total,2023,0,final,3.29,line 2 column B,示例县石门镇 三公经费（万元）：3.29
-            table,示例县青山镇,three_public_total,2023,0,final,3.9,line 3 column B,示例县青山镇 三公经费（万元）：3.9
+            unit,part,metric,year,basis,value,location,text
+            示例县石门镇,table,three_public_total,2023,final,3.29,line 2 column B,示例县石门镇 三公经费（万元）：3.29
+            示例县青山镇,table,three_public_total,2023,final,3.9,line 3 column B,示例县青山镇 三公经费（万元）：3.9
 
             """)
     }

@@ -96,14 +96,14 @@ public struct Importer {
     /// tables need the header before the rows. `year` is a wide table's year
     /// for figures whose year nothing in the file states.
     public static func readDocument(path: String, fingerprint: FileFingerprint, catalog: MetricCatalog,
-                                    year: Int? = nil) throws -> DocumentReading {
+                                    knownUnit: DocumentIdentity.KnownUnit? = nil, year: Int? = nil) throws -> DocumentReading {
         if fingerprint.head.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
             switch try OfficeDocument.kind(path: path) {
-            case .docx: return DocumentReader.read(rows: try OfficeDocument.docxRows(path: path), catalog: catalog)
+            case .docx: return DocumentReader.read(rows: try OfficeDocument.docxRows(path: path), catalog: catalog, knownUnit: knownUnit)
             case .xlsx:
                 let sheets = try OfficeDocument.xlsxSheets(path: path)
                 if let wide = try WideTable.read(sheets: sheets, path: path, catalog: catalog, year: year) { return wide }
-                return DocumentReader.read(rows: OfficeDocument.packageRows(sheets), catalog: catalog)
+                return DocumentReader.read(rows: OfficeDocument.packageRows(sheets), catalog: catalog, knownUnit: knownUnit)
             }
         }
         guard fingerprint.byteCount <= 32 << 20 else {
@@ -117,12 +117,19 @@ public struct Importer {
             bytes += block
         } while !block.isEmpty
         if let wide = try WideTable.readCSV(bytes, path: path, catalog: catalog, year: year) { return wide }
-        return DocumentReader.read(String(decoding: bytes, as: UTF8.self), catalog: catalog)
+        return DocumentReader.read(String(decoding: bytes, as: UTF8.self), catalog: catalog, knownUnit: knownUnit)
+    }
+
+    /// A short form's known unit: the one stored unit it resolves to, if exactly one.
+    public static func knownUnits(in database: FiscalDatabase) throws -> DocumentIdentity.KnownUnit {
+        let directory = try database.queue.read { try UnitDirectory($0) }
+        return { name in (try? directory.resolve(name: name))??.name }
     }
 
     func importDocument(path: String, fingerprint: FileFingerprint, unit: String?, year: Int?) throws -> ImportSummary {
         let catalog = try database.catalog()
-        var reading = try Self.readDocument(path: path, fingerprint: fingerprint, catalog: catalog, year: year)
+        var reading = try Self.readDocument(path: path, fingerprint: fingerprint, catalog: catalog,
+                                            knownUnit: try Self.knownUnits(in: database), year: year)
         if reading.isWideTable && reading.figures.isEmpty {
             let why = reading.unread.first.map { ": \($0.location): \($0.reason)" } ?? ": it has no figures"
             throw FiscalError.file(path, "a table of units, but none of its figures can be stored\(why)")
@@ -134,6 +141,10 @@ public struct Importer {
         let needsDocumentUnit = reading.figures.contains { $0.unit == nil } || !reading.scoringItems.isEmpty
             || !reading.projects.isEmpty
         let documentUnit = unit ?? reading.unitName
+        if needsDocumentUnit && unit == nil && !reading.identity.unitConflict.isEmpty {
+            let named = reading.identity.unitConflict.map { "\($0.value) (\($0.source.rawValue), \($0.location))" }
+            throw FiscalError.file(path, "the document names different units: \(named.joined(separator: "; ")); give the right one with --unit")
+        }
         if needsDocumentUnit && documentUnit == nil {
             throw FiscalError.file(path, "the document does not name its unit (单位名称); give it with --unit")
         }

@@ -3,17 +3,23 @@
 /// and the figure-like lines or cells that were not understood.
 public struct DocumentInspection {
     public var heading: String
+    /// Where the unit, year and period were found.
+    public var identity: ResultTable
     public var figures: ResultTable
     public var scoringItems: ResultTable
     public var projects: ResultTable
     public var unread: ResultTable
 
     /// `year`: a wide table's year for figures whose year the file does not state (`--year`).
-    public static func inspect(path: String, catalog: MetricCatalog, year: Int? = nil) throws -> DocumentInspection {
+    public static func inspect(path: String, catalog: MetricCatalog,
+                               knownUnit: DocumentIdentity.KnownUnit? = nil, year: Int? = nil) throws -> DocumentInspection {
         let fingerprint = try FileFingerprint.of(path: path)
         try Importer.refuseUnsupportedFormats(path: path, head: fingerprint.head)
-        let reading = try Importer.readDocument(path: path, fingerprint: fingerprint, catalog: catalog, year: year)
-        var heading = "\(path): unit \(reading.unitName ?? "not stated (give --unit when importing)"), "
+        let reading = try Importer.readDocument(path: path, fingerprint: fingerprint, catalog: catalog, knownUnit: knownUnit,
+                                                year: year)
+        let unitText = reading.unitName ?? (reading.identity.unitConflict.isEmpty ? "not stated (give --unit when importing)"
+                                            : "named differently by its sources (give --unit when importing)")
+        var heading = "\(path): unit \(unitText), "
             + "year \(reading.year.map(String.init) ?? "not stated (give --year when importing)"), "
             + "\(reading.figures.count) figures, \(reading.scoringItems.count) scoring-sheet rows, "
             + "\(reading.projects.count) project forms, \(reading.unread.count) lines not understood"
@@ -25,19 +31,35 @@ public struct DocumentInspection {
                 + "\(reading.missing) missing skipped, \(reading.unread.count) not understood"
         }
         if !reading.ignoredColumns.isEmpty { heading += "; ignored columns: \(reading.ignoredColumns.joined(separator: ", "))" }
+        var identity = ResultTable(columns: ["what", "value", "evidence", "location", "text", "note"])
+        let conflict = Set(reading.identity.unitConflict.map(\.location))
+        for evidence in reading.identity.unitEvidence {
+            let used = reading.unitName.map { UnitNameText.sameUnit($0, evidence.value) && evidence.note == nil } ?? false
+            let note = conflict.contains(evidence.location) ? "disagrees with another source" : (evidence.note ?? (used ? "used" : ""))
+            identity.append([.text("unit"), .text(evidence.value), .text(evidence.source.rawValue), .text(evidence.location),
+                             .text(evidence.text), .text(note)])
+        }
+        if let evidence = reading.identity.yearEvidence {
+            identity.append([.text("year"), .text(evidence.value), .text(evidence.source.rawValue), .text(evidence.location),
+                             .text(evidence.text), .text(evidence.note ?? "used")])
+        }
+        if let evidence = reading.identity.periodEvidence {
+            identity.append([.text("period"), .text(evidence.value), .text(evidence.source.rawValue), .text(evidence.location),
+                             .text(evidence.text), .text(evidence.note ?? "used")])
+        }
         // A wide table's figures each have their unit (and may be year to date).
-        let wide = reading.isWideTable
-        var figures = ResultTable(columns: (wide ? ["part", "unit", "metric", "year", "quarter"] : ["part", "metric", "year"])
+        let hasQuarters = reading.figures.contains { $0.quarter != 0 }
+        let hasUnits = reading.figures.contains { $0.unit != nil }
+        var figures = ResultTable(columns: (hasUnits ? ["unit"] : []) + ["part", "metric", "year"] + (hasQuarters ? ["quarter"] : [])
                                   + ["basis", "value", "location", "text"])
         let order = ["table": 0, "form": 1, "sheet": 2, "project": 3, "narrative": 4]
         let sorted = reading.figures.enumerated().sorted {
             (order[$0.element.part] ?? 9, $0.element.line, $0.offset) < (order[$1.element.part] ?? 9, $1.element.line, $1.offset)
         }.map(\.element)
         for figure in sorted {
-            let who: [ResultTable.Cell] = wide ? [.text(figure.unit ?? ""), .text(figure.metric), .label(figure.year), .label(figure.quarter)]
-                : [.text(figure.metric), .label(figure.year)]
-            figures.append([.text(figure.part)] + who + [.text(figure.basis.rawValue), .number(figure.value),
-                                                         .text(figure.location), .text(figure.text)])
+            figures.append((hasUnits ? [.text(figure.unit ?? "")] : []) + [.text(figure.part), .text(figure.metric), .label(figure.year)]
+                           + (hasQuarters ? [.label(figure.quarter)] : [])
+                           + [.text(figure.basis.rawValue), .number(figure.value), .text(figure.location), .text(figure.text)])
         }
         var scoring = ResultTable(columns: ["level_1", "level_2", "indicator", "points", "self", "location"])
         for item in reading.scoringItems {
@@ -55,6 +77,6 @@ public struct DocumentInspection {
         for line in reading.unread {
             unread.append([.text(line.location), .text(line.text), .text(line.reason)])
         }
-        return DocumentInspection(heading: heading, figures: figures, scoringItems: scoring, projects: projects, unread: unread)
+        return DocumentInspection(heading: heading, identity: identity, figures: figures, scoringItems: scoring, projects: projects, unread: unread)
     }
 }

@@ -6,15 +6,18 @@
 /// ``BasicDataTable``, ``EvaluationForm``, ``ScoringSheet``, ``ProjectForms``
 /// and ``NarrativeReader``.
 public enum DocumentReader {
-    public static func read(_ text: String, catalog: MetricCatalog) -> DocumentReading {
-        read(rows: TextRows.rows(text), catalog: catalog)
+    /// `knownUnit` resolves a short form (白仓镇) to a stored unit's name.
+    public static func read(_ text: String, catalog: MetricCatalog,
+                            knownUnit: DocumentIdentity.KnownUnit? = nil) -> DocumentReading {
+        read(rows: TextRows.rows(text), catalog: catalog, knownUnit: knownUnit)
     }
 
     /// Reads rows of cells, whatever file they came from (text, Word, Excel).
-    static func read(rows: [[TextCell]], catalog: MetricCatalog) -> DocumentReading {
+    static func read(rows: [[TextCell]], catalog: MetricCatalog, knownUnit: DocumentIdentity.KnownUnit? = nil) -> DocumentReading {
         var reading = DocumentReading()
-        reading.year = DocumentIdentity.documentYear(rows)
-        reading.unitName = DocumentIdentity.unitName(rows)
+        reading.identity = DocumentIdentity.find(rows, knownUnit: knownUnit)
+        reading.year = reading.identity.year
+        reading.unitName = reading.identity.unit
 
         enum Section { case none, table, form, sheet, project, narrative }
         var section = Section.none

@@ -58,6 +58,8 @@ public struct ProjectForm: Equatable, Sendable {
 public struct DocumentReading: Sendable {
     public var unitName: String?
     public var year: Int?
+    /// How the unit, year and period were found (`fiscal inspect` shows it).
+    public var identity = DocumentIdentity()
     public var figures: [DocumentFigure] = []
     public var scoringItems: [ScoringItem] = []
     public var projects: [ProjectForm] = []
@@ -76,4 +78,7 @@ struct TextCell {
     var text: String
     var line: Int
     var cell: String? = nil
+    /// Blank lines before this cell's line (one cell per line layouts, where
+    /// an empty cell shows as more blank lines than between two cells).
+    var gapBefore = 0
 }

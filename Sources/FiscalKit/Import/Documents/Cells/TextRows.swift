@@ -1,16 +1,26 @@
 /// Splits a text copy of a document into rows of cells.
 ///
-/// Word tables arrive as blocks of lines separated by blank lines, one cell
-/// per line, cells indented by a tab (samples/hengshan-finance-bureau-2024.txt);
-/// some units' tables carry an extra blank column (samples/baicang-town-2023.txt);
-/// a line without the tab inside a block continues the cell above. Any other
-/// line is a row of one cell.
+/// Tables come out of Word, Excel and web pages in several shapes, all read here:
+/// - **tab-indented blocks** (Word copies, samples/hengshan-finance-bureau-2024.txt):
+///   one cell per line, each line starting with a tab, a blank line between
+///   rows; a line without the tab inside a block continues the cell above;
+/// - **tab-separated rows** (Excel copies): one row per line, cells split at
+///   every tab, empty cells kept (`\t8\t\t八、社会保障和就业支出\t36\t…`);
+/// - **`|` rows** (web pages, Markdown): `项 目 | 2022年决算数 | … |`, empty
+///   cells kept, the outer pipes dropped, `|---|` lines skipped; a line that is
+///   one cell and a trailing pipe (`合计 |`) is a row of one cell, and a lone
+///   `|` an empty one;
+/// - **one cell per line** with blank lines between (HTML copies): each line a
+///   row of one cell, with the number of blank lines before it in
+///   ``TextCell/gapBefore`` — an empty cell shows as two more blank lines.
+///
+/// Any other line is a row of one cell: a heading or a paragraph.
 enum TextRows {
-    /// Splits text into rows of cells (see the type's discussion).
     static func rows(_ text: String) -> [[TextCell]] {
         var rows: [[TextCell]] = []
         var current: [TextCell] = []
         var inTable = false
+        var gap = 0
         func close() {
             if !current.isEmpty { rows.append(current) }
             current = []
@@ -20,19 +30,57 @@ enum TextRows {
             var line = String(rawLine)
             if line.hasSuffix("\r") { line.removeLast() }
             let number = index + 1
-            if line.hasPrefix("\t") {
-                current.append(TextCell(text: TextNormalization.trim(line), line: number))
-                inTable = true
-            } else if TextNormalization.trim(line).isEmpty {
+            let trimmed = TextNormalization.trim(line)
+            let wordCell = line.hasPrefix("\t") && !line.dropFirst().contains("\t")
+            if trimmed.isEmpty && !wordCell {
                 close()
+                gap += 1
+                continue
+            }
+            defer { gap = 0 }
+            if !wordCell, let cells = separatedCells(line, number: number) {
+                close()
+                if !cells.isEmpty {
+                    var row = cells
+                    row[0].gapBefore = gap
+                    rows.append(row)
+                }
+            } else if wordCell {
+                current.append(TextCell(text: trimmed, line: number, gapBefore: current.isEmpty ? gap : 0))
+                inTable = true
             } else if inTable, !current.isEmpty {
-                current[current.count - 1].text += TextNormalization.trim(line)   // a cell broken across lines
+                current[current.count - 1].text += trimmed   // a cell broken across lines
             } else {
                 close()
-                rows.append([TextCell(text: TextNormalization.trim(line), line: number)])
+                rows.append([TextCell(text: trimmed, line: number, gapBefore: gap)])
             }
         }
         close()
         return rows
+    }
+
+    /// The cells of a tab-separated or `|` row; nil for any other line.
+    static func separatedCells(_ line: String, number: Int) -> [TextCell]? {
+        // A tab inside the line (not only the one that indents a Word cell).
+        let afterIndent = line.hasPrefix("\t") ? line.dropFirst() : Substring(line)
+        if afterIndent.contains("\t") {
+            return line.split(separator: "\t", omittingEmptySubsequences: false)
+                .map { TextCell(text: TextNormalization.trim($0), line: number) }
+        }
+        guard line.contains("|") || line.contains("｜") else { return nil }
+        var parts = line.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "|" || $0 == "｜" })
+            .map { TextNormalization.trim($0) }
+        // Markdown's separator row.
+        if parts.allSatisfy({ $0.isEmpty || $0.allSatisfy { "-:— ".contains($0) } }) && parts.contains(where: { !$0.isEmpty }) {
+            return []
+        }
+        // A line of pipes only: a merged header's leftovers; a lone pipe is one empty cell.
+        if parts.allSatisfy({ $0.isEmpty }) {
+            return parts.count == 2 ? [TextCell(text: "", line: number)] : []
+        }
+        let trimmed = TextNormalization.trim(line)
+        if trimmed.hasPrefix("|") || trimmed.hasPrefix("｜") { parts.removeFirst() }
+        if trimmed.hasSuffix("|") || trimmed.hasSuffix("｜") { parts.removeLast() }
+        return parts.map { TextCell(text: $0, line: number) }
     }
 }
