@@ -1,10 +1,15 @@
 #!/usr/bin/env python3
 """Writes the Word/Excel test fixtures with real office writers (python-docx,
 openpyxl: `pip install python-docx openpyxl`), in the layouts of the samples
-with their real figures, and the hostile archives the importer must refuse.
-The generated files are committed; run this again only to change them."""
+with their real figures, the hostile archives the importer must refuse, and
+the analyst's wide spreadsheets (invented units and figures).
+The generated files are committed; run this again only to change them:
+`scripts/make-office-fixtures.py` writes all, `scripts/make-office-fixtures.py wide-`
+only the files whose names start with wide- (office writers stamp the time, so
+rewriting a fixture changes its bytes)."""
 import io
 import pathlib
+import sys
 import zipfile
 
 import docx
@@ -12,6 +17,11 @@ import openpyxl
 
 out = pathlib.Path(__file__).resolve().parent.parent / "Tests" / "FiscalKitTests" / "Fixtures"
 out.mkdir(parents=True, exist_ok=True)
+only = sys.argv[1:]
+
+
+def wanted(name):
+    return not only or any(name.startswith(prefix) for prefix in only)
 
 
 def word_table(document, rows, merge_first=False):
@@ -66,7 +76,8 @@ word_table(document, [
 document.add_paragraph("附件四")
 document.add_paragraph("支出绩效自评报告")
 document.add_paragraph("2024年“三公”经费预算数34.06万元，其中：公务接待费7万元。")
-document.save(out / "hengshan-2024.docx")
+if wanted("hengshan-2024.docx"):
+    document.save(out / "hengshan-2024.docx")
 
 # baicang 2023 as Excel: the basic data table with its extra blank column B.
 workbook = openpyxl.Workbook()
@@ -84,10 +95,13 @@ sheet.append(["其中：办公经费", None, 89.35, 36, 68.7])
 sheet.append(["水费 、电费", None, 5.53, 36, 24.099999999999998])   # a binary double as Excel stores it
 sheet.append(["政府采购金额", "——", 0, 0, 15])
 sheet.append(["部门基本支出预算调整", "——", 1561.03, None, 1220.22])
-workbook.save(out / "baicang-2023.xlsx")
+if wanted("baicang-2023.xlsx"):
+    workbook.save(out / "baicang-2023.xlsx")
 
 
 def archive(name, entries):
+    if not wanted(name):
+        return
     with zipfile.ZipFile(out / name, "w", zipfile.ZIP_DEFLATED) as zf:
         for entry, data in entries:
             zf.writestr(entry, data)
@@ -106,6 +120,73 @@ archive("xxe.docx", [("[Content_Types].xml", content_types),
 archive("traversal.docx", [("[Content_Types].xml", content_types), ("../../evil.xml", b"<x/>"),
                            ("word/document.xml", body + b"</w:body></w:document>")])
 # A truncated file, and a password-protected Office file (an OLE compound file).
-(out / "corrupt.docx").write_bytes((out / "hengshan-2024.docx").read_bytes()[:300])
-(out / "encrypted.docx").write_bytes(bytes.fromhex("D0CF11E0A1B11AE1") + bytes(504))
+if wanted("corrupt.docx"):
+    (out / "corrupt.docx").write_bytes((out / "hengshan-2024.docx").read_bytes()[:300])
+if wanted("encrypted.docx"):
+    (out / "encrypted.docx").write_bytes(bytes.fromhex("D0CF11E0A1B11AE1") + bytes(504))
+
+# The analyst's wide spreadsheets: one row per unit, one column per metric.
+# Invented units (示例县…) and figures; the tests state the expected values.
+
+# A title, 单位：元, a header merged over two rows, a total row with formulas
+# (openpyxl stores no cached values), notes under the table.
+workbook = openpyxl.Workbook()
+sheet = workbook.active
+sheet.title = "汇总"
+sheet["A1"] = "各乡镇2023年三公经费情况汇总表"
+sheet.merge_cells("A1:F1")
+sheet["F2"] = "单位：元"
+sheet.append(["乡镇", "三公经费", None, None, "常住人口（人）", "在职人员控制率（%）"])
+sheet.merge_cells("A3:A4")
+sheet.merge_cells("B3:D3")
+sheet.merge_cells("E3:E4")
+sheet.merge_cells("F3:F4")
+sheet.append([None, "2022年决算数", "2023年预算数", "2023年决算数", None, None])
+sheet.append(["示例县石门镇", 50600, 30000, 32900, 55407, 0.9762])
+sheet.append(["示例县青山镇", 41000, "—", 38000.5, 32000, 0.95])
+sheet.append(["合 计", "=SUM(B5:B6)", "=SUM(C5:C6)", "=SUM(D5:D6)", "=SUM(E5:E6)", None])
+for row in (5, 6):
+    sheet[f"F{row}"].number_format = "0.00%"
+sheet.append([])
+sheet.append(["说明：1. 数据为示例；2. 常住人口为年末数。"])
+sheet.merge_cells("A9:F9")
+sheet.append(["填表人：示例", None, None, "审核人：示例"])
+if wanted("wide-merged-header.xlsx"):
+    workbook.save(out / "wide-merged-header.xlsx")
+
+# A sheet per year ("2022", "2023年"), a 合计 row on each, a notes sheet.
+workbook = openpyxl.Workbook()
+sheet = workbook.active
+sheet.title = "2022"
+sheet.append(["单位名称", "三公经费（万元）", "七项经费（万元）", "常住人口"])
+sheet.append(["示例县石门镇", 5.06, 146.08, 55407])
+sheet.append(["示例县青山镇", 4.1, 120, 32000])
+sheet.append(["示例县财政局", 12.3, 88.5, None])
+sheet.append(["合计", 21.46, 354.58, 87407])
+sheet = workbook.create_sheet("2023年")
+sheet.append(["各单位2023年经费情况"])
+sheet.append(["单位名称", "三公经费（万元）", "七项经费（万元）", "常住人口"])
+sheet.append(["总计", 19.09, 347.21, 87557])
+sheet.append(["示例县财政局", 11.9, 90.25, "——"])
+sheet.append(["示例县石门镇", 3.29, 136.46, 55100])
+sheet.append(["示例县青山镇", 3.9, 120.5, 32457])
+sheet = workbook.create_sheet("填表说明")
+sheet.append(["本表由各单位填报，金额单位为万元。"])
+if wanted("wide-sheet-per-year.xlsx"):
+    workbook.save(out / "wide-sheet-per-year.xlsx")
+
+# No year in the sheet name or the title: a 年度 column, a unit merged down over
+# its two years, 序号, a column the catalogue does not know, a value that is no number.
+workbook = openpyxl.Workbook()
+sheet = workbook.active
+sheet.title = "Sheet1"
+sheet.append(["序号", "单位名称（盖章）", "年度", "三公经费", "满意度（%）", "备注"])
+sheet.append([1, "示例县石门镇", 2022, 5.06, 96.5, "无"])
+sheet.append([None, None, 2023, 3.29, 97, None])
+sheet.merge_cells("B2:B3")
+sheet.append([2, "示例县青山镇", "2022年", 4.1, "待核实", None])
+sheet.append([3, "示例县青山镇", "2023年", 3.9, 95.5, "新设"])
+sheet.append([None, "合计", None, 16.35, None, None])
+if wanted("wide-year-column.xlsx"):
+    workbook.save(out / "wide-year-column.xlsx")
 print("wrote", sorted(p.name for p in out.iterdir()))

@@ -4,7 +4,7 @@ import Foundation
 
 struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Import files of figures: tidy CSV (unit, year, metric, value …) or a package copied out as text.",
+        abstract: "Import files of figures: tidy CSV (unit, year, metric, value …), a package (text, Word, Excel) or a wide table (one row per unit).",
         discussion: """
             Each file is imported in one transaction: a file with any bad row is \
             rejected whole, every bad row reported as file:line, and the database \
@@ -23,7 +23,7 @@ struct Import: ParsableCommand {
     @Option(help: "The unit of a package that does not name it (overrides the document).")
     var unit: String?
 
-    @Option(help: "The year of a package that does not state it (overrides the document).")
+    @Option(help: "The year of a package that does not state it (overrides the document); for a wide table, the year of figures whose year the file does not state.")
     var year: Int?
 
     @Flag(name: .long, help: "No per-file summary, only errors.")

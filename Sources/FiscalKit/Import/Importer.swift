@@ -20,9 +20,11 @@ public struct Importer {
         self.database = database
     }
 
-    /// Imports one file: a tidy CSV, or a text copy of a package. `unit` and
-    /// `year` override what a package states (and are required when it states
-    /// neither).
+    /// Imports one file: a tidy CSV, a package (text, Word or Excel), or a wide
+    /// table (``WideTable``: one row per unit, CSV or Excel). `unit` and `year`
+    /// override what a package states (and are required when it states
+    /// neither); for a wide table `year` is the year of figures whose year
+    /// nothing in the file states.
     public func importFile(path: String, unit: String? = nil, year: Int? = nil,
                            progress: ImportProgress? = nil) throws -> ImportSummary {
         let fingerprint = try FileFingerprint.of(path: path)
@@ -35,7 +37,9 @@ public struct Importer {
                                  figures: previous["figures"], missing: previous["missing"], conflicts: previous["conflicts"])
         }
         try Self.refuseUnsupportedFormats(path: path, head: fingerprint.head)
-        if fingerprint.head.starts(with: [0x50, 0x4B, 0x03, 0x04]) || !Self.looksLikeTidyCSV(fingerprint) {
+        // A header that is no tidy one may be a wide table's (the catalogue is read only then).
+        let isWide = { (fields: [String]) in (try? database.catalog()).map { WideTable.isWideHeader(fields, catalog: $0) } ?? false }
+        if fingerprint.head.starts(with: [0x50, 0x4B, 0x03, 0x04]) || !Self.looksLikeTidyCSV(fingerprint, isWide: isWide) {
             return try importDocument(path: path, fingerprint: fingerprint, unit: unit, year: year)
         }
 
@@ -61,9 +65,10 @@ public struct Importer {
     }
 
     /// A tidy CSV's first line names at least two of its columns (a header
-    /// with a defect is still a CSV: its import reports the defect). An empty
-    /// file goes the CSV way too, to be reported as empty.
-    static func looksLikeTidyCSV(_ fingerprint: FileFingerprint) -> Bool {
+    /// with a defect is still a CSV: its import reports the defect), unless
+    /// `isWide` says it is a wide table's header. An empty file goes the CSV
+    /// way too, to be reported as empty.
+    static func looksLikeTidyCSV(_ fingerprint: FileFingerprint, isWide: ([String]) -> Bool = { _ in false }) -> Bool {
         var head = fingerprint.head
         if head.starts(with: [0xEF, 0xBB, 0xBF]) { head.removeFirst(3) }
         if head.allSatisfy({ $0 == 0x0A || $0 == 0x0D || $0 == 0x20 }) { return true }
@@ -83,18 +88,22 @@ public struct Importer {
         do {
             return try TidyCSVHeader(fields: fields, path: "") != nil
         } catch {
-            return true
+            return !isWide(fields)
         }
     }
 
-    /// Reads a package (text) whole: documents are small, and their tables
-    /// need the header before the rows.
+    /// Reads a package or a wide table whole: documents are small, and their
+    /// tables need the header before the rows. `year` is a wide table's year
+    /// for figures whose year nothing in the file states.
     public static func readDocument(path: String, fingerprint: FileFingerprint, catalog: MetricCatalog,
-                                    knownUnit: DocumentIdentity.KnownUnit? = nil) throws -> DocumentReading {
+                                    knownUnit: DocumentIdentity.KnownUnit? = nil, year: Int? = nil) throws -> DocumentReading {
         if fingerprint.head.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
             switch try OfficeDocument.kind(path: path) {
             case .docx: return DocumentReader.read(rows: try OfficeDocument.docxRows(path: path), catalog: catalog, knownUnit: knownUnit)
-            case .xlsx: return DocumentReader.read(rows: try OfficeDocument.xlsxRows(path: path), catalog: catalog, knownUnit: knownUnit)
+            case .xlsx:
+                let sheets = try OfficeDocument.xlsxSheets(path: path)
+                if let wide = try WideTable.read(sheets: sheets, path: path, catalog: catalog, year: year) { return wide }
+                return DocumentReader.read(rows: OfficeDocument.packageRows(sheets), catalog: catalog, knownUnit: knownUnit)
             }
         }
         guard fingerprint.byteCount <= 32 << 20 else {
@@ -107,6 +116,7 @@ public struct Importer {
             try stream.next(into: &block)
             bytes += block
         } while !block.isEmpty
+        if let wide = try WideTable.readCSV(bytes, path: path, catalog: catalog, year: year) { return wide }
         return DocumentReader.read(String(decoding: bytes, as: UTF8.self), catalog: catalog, knownUnit: knownUnit)
     }
 
@@ -119,7 +129,11 @@ public struct Importer {
     func importDocument(path: String, fingerprint: FileFingerprint, unit: String?, year: Int?) throws -> ImportSummary {
         let catalog = try database.catalog()
         var reading = try Self.readDocument(path: path, fingerprint: fingerprint, catalog: catalog,
-                                            knownUnit: try Self.knownUnits(in: database))
+                                            knownUnit: try Self.knownUnits(in: database), year: year)
+        if reading.isWideTable && reading.figures.isEmpty {
+            let why = reading.unread.first.map { ": \($0.location): \($0.reason)" } ?? ": it has no figures"
+            throw FiscalError.file(path, "a table of units, but none of its figures can be stored\(why)")
+        }
         guard !reading.figures.isEmpty || !reading.scoringItems.isEmpty || !reading.projects.isEmpty else {
             throw FiscalError.file(path, "not a tidy CSV (its header should name unit, year, metric, value), and no figures of a package were found in it")
         }
@@ -134,8 +148,8 @@ public struct Importer {
         if needsDocumentUnit && documentUnit == nil {
             throw FiscalError.file(path, "the document does not name its unit (单位名称); give it with --unit")
         }
-        // A wide sheet's year is its latest, as a tidy CSV's.
-        guard let documentYear = year ?? reading.year ?? (needsDocumentUnit ? nil : reading.figures.map(\.year).max()) else {
+        // A wide sheet's year is its latest, as a tidy CSV's (--year only fills in years it does not state).
+        guard let documentYear = needsDocumentUnit ? year ?? reading.year : reading.figures.map(\.year).max() else {
             throw FiscalError.file(path, "the document does not state its year (e.g. 2024年度…); give it with --year")
         }
         if let year, let stated = reading.year, year != stated {
@@ -146,7 +160,8 @@ public struct Importer {
                 return figure
             }
         }
-        let format = fingerprint.head.starts(with: [0x50, 0x4B, 0x03, 0x04]) ? try OfficeDocument.kind(path: path).rawValue : "txt"
+        let format = fingerprint.head.starts(with: [0x50, 0x4B, 0x03, 0x04]) ? try OfficeDocument.kind(path: path).rawValue
+            : reading.isWideTable ? "csv" : "txt"
         var summary: ImportSummary?
         try database.queue.writeWithoutTransaction { db in
             try db.inTransaction(.immediate) {
@@ -205,13 +220,14 @@ public struct Importer {
                 }
                 let result = ImportSummary(path: path, outcome: .imported(importID: importID), format: format,
                                            encoding: fingerprint.encoding.rawValue, rows: reading.figures.count + reading.unread.count,
-                                           figures: writer.figures, missing: 0, conflicts: writer.conflictsCreated,
-                                           documentYear: documentYear,
+                                           figures: writer.figures, missing: reading.missing, conflicts: writer.conflictsCreated,
+                                           ignoredColumns: reading.ignoredColumns, documentYear: documentYear,
                                            unitName: documentUnitID.flatMap { units.unit(id: $0)?.name }
-                                               ?? (unitIDs.count == 1 ? unitIDs.keys.first : "\(unitIDs.count) units"),
-                                           unread: reading.unread.count)
-                try db.execute(sql: "UPDATE imports SET rows = ?, figures = ?, conflicts = ? WHERE id = ?",
-                               arguments: [result.rows, result.figures, result.conflicts, importID])
+                                               ?? (Set(unitIDs.values).count == 1 ? unitIDs.keys.first : "\(Set(unitIDs.values).count) units"),
+                                           unread: reading.unread.count,
+                                           earliestYear: reading.isWideTable ? reading.figures.map(\.year).min() : nil)
+                try db.execute(sql: "UPDATE imports SET rows = ?, figures = ?, missing = ?, conflicts = ? WHERE id = ?",
+                               arguments: [result.rows, result.figures, result.missing, result.conflicts, importID])
                 try ObservationWriter.resolveContested(db)
                 summary = result
                 return .commit

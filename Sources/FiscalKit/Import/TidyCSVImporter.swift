@@ -79,6 +79,8 @@ public struct ImportSummary: Sendable, Equatable {
     /// figure-like lines were not understood (`fiscal inspect` lists them).
     public var unitName: String?
     public var unread = 0
+    /// For a wide table: its earliest year (``documentYear`` is its latest).
+    public var earliestYear: Int?
 }
 
 /// Progress of a long import: bytes read of the total, rows so far.

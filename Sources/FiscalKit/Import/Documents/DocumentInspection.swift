@@ -1,5 +1,6 @@
-/// What `fiscal inspect` prints: the figures a package would store, by part,
-/// with their locations, and the figure-like lines that were not understood.
+/// What `fiscal inspect` prints: the figures a package or a wide table would
+/// store, by part, with their locations (and, for a wide table, their units),
+/// and the figure-like lines or cells that were not understood.
 public struct DocumentInspection {
     public var heading: String
     /// Where the unit, year and period were found.
@@ -9,17 +10,27 @@ public struct DocumentInspection {
     public var projects: ResultTable
     public var unread: ResultTable
 
+    /// `year`: a wide table's year for figures whose year the file does not state (`--year`).
     public static func inspect(path: String, catalog: MetricCatalog,
-                               knownUnit: DocumentIdentity.KnownUnit? = nil) throws -> DocumentInspection {
+                               knownUnit: DocumentIdentity.KnownUnit? = nil, year: Int? = nil) throws -> DocumentInspection {
         let fingerprint = try FileFingerprint.of(path: path)
         try Importer.refuseUnsupportedFormats(path: path, head: fingerprint.head)
-        let reading = try Importer.readDocument(path: path, fingerprint: fingerprint, catalog: catalog, knownUnit: knownUnit)
+        let reading = try Importer.readDocument(path: path, fingerprint: fingerprint, catalog: catalog, knownUnit: knownUnit,
+                                                year: year)
         let unitText = reading.unitName ?? (reading.identity.unitConflict.isEmpty ? "not stated (give --unit when importing)"
                                             : "named differently by its sources (give --unit when importing)")
-        let heading = "\(path): unit \(unitText), "
+        var heading = "\(path): unit \(unitText), "
             + "year \(reading.year.map(String.init) ?? "not stated (give --year when importing)"), "
             + "\(reading.figures.count) figures, \(reading.scoringItems.count) scoring-sheet rows, "
             + "\(reading.projects.count) project forms, \(reading.unread.count) lines not understood"
+        if reading.isWideTable {
+            let units = Set(reading.figures.compactMap(\.unit)).count
+            let years = reading.figures.map(\.year)
+            let span = years.min().map { first in first == years.max()! ? "\(first)" : "\(first)–\(years.max()!)" } ?? "—"
+            heading = "\(path): a table of units: \(units) units, \(span), \(reading.figures.count) figures, "
+                + "\(reading.missing) missing skipped, \(reading.unread.count) not understood"
+        }
+        if !reading.ignoredColumns.isEmpty { heading += "; ignored columns: \(reading.ignoredColumns.joined(separator: ", "))" }
         var identity = ResultTable(columns: ["what", "value", "evidence", "location", "text", "note"])
         let conflict = Set(reading.identity.unitConflict.map(\.location))
         for evidence in reading.identity.unitEvidence {
@@ -36,6 +47,7 @@ public struct DocumentInspection {
             identity.append([.text("period"), .text(evidence.value), .text(evidence.source.rawValue), .text(evidence.location),
                              .text(evidence.text), .text(evidence.note ?? "used")])
         }
+        // A wide table's figures each have their unit (and may be year to date).
         let hasQuarters = reading.figures.contains { $0.quarter != 0 }
         let hasUnits = reading.figures.contains { $0.unit != nil }
         var figures = ResultTable(columns: (hasUnits ? ["unit"] : []) + ["part", "metric", "year"] + (hasQuarters ? ["quarter"] : [])

@@ -68,6 +68,10 @@ public struct DocumentReading: Sendable {
     public var unread: [UnreadLine] = []
     /// Columns of a wide sheet that name no catalogue metric, each listed once.
     public var ignoredColumns: [String] = []
+    /// A wide table (one row per unit): every figure names its own unit.
+    public var isWideTable = false
+    /// Cells of a wide table that were empty or a dash: missing, never 0.
+    public var missing = 0
 }
 
 /// A cell of a package: its text and where it is (a line of a text copy, or

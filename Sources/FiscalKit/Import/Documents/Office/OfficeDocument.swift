@@ -167,7 +167,28 @@ enum OfficeDocument {
 
     // MARK: - Excel
 
+    /// The rows of every sheet as one package: a sheet whose cells name no
+    /// part (基础数据表, 自评表) gets its name as a title row first.
     static func xlsxRows(path: String) throws -> [[TextCell]] {
+        packageRows(try xlsxSheets(path: path))
+    }
+
+    /// ``xlsxSheets(path:)`` as one package (see ``xlsxRows(path:)``).
+    static func packageRows(_ sheets: [CellSheet]) -> [[TextCell]] {
+        var rows: [[TextCell]] = []
+        for sheet in sheets {
+            let name = sheet.name ?? ""
+            // The sheet name is the title when no cell says which part this is.
+            let titled = sheet.rows.contains { $0.contains { $0.text.contains("基础数据表") || $0.text.contains("自评表") } }
+            if !titled { rows.append([TextCell(text: name, line: 0, cell: "\(name)!")]) }
+            rows += sheet.rows
+        }
+        return rows
+    }
+
+    /// Every sheet of a workbook, in the workbook's order, with its name, its
+    /// rows (every column in place, cells named `Sheet!C5`) and merged cells.
+    static func xlsxSheets(path: String) throws -> [CellSheet] {
         let archive = try open(path)
         var shared: [String] = []
         if let data = try data("xl/sharedStrings.xml", in: archive, path: path) {
@@ -188,20 +209,17 @@ enum OfficeDocument {
         if let data = try data("xl/_rels/workbook.xml.rels", in: archive, path: path) {
             try parse(data, name: "xl/_rels/workbook.xml.rels", path: path, with: relations)
         }
-        var rows: [[TextCell]] = []
+        var result: [CellSheet] = []
         for (index, sheet) in sheets.sheets.enumerated() {
             var target = relations.targets[sheet.relation] ?? "worksheets/sheet\(index + 1).xml"
             if target.hasPrefix("/") { target.removeFirst() } else { target = "xl/" + target }
             guard let data = try data(target, in: archive, path: path) else { continue }
             let reader = SheetReader(sheetName: sheet.name, shared: shared, percentStyles: styles.percentStyles)
             try parse(data, name: target, path: path, with: reader)
-            let sheetRows = reader.denseRows()
-            // The sheet name is the title when no cell says which part this is.
-            let titled = sheetRows.contains { $0.contains { $0.text.contains("基础数据表") || $0.text.contains("自评表") } }
-            if !titled { rows.append([TextCell(text: sheet.name, line: 0, cell: "\(sheet.name)!")]) }
-            rows += sheetRows
+            let dense = reader.denseRows()
+            result.append(CellSheet(name: sheet.name, rows: dense.rows, rowNumbers: dense.numbers, merges: reader.merges))
         }
-        return rows
+        return result
     }
 
     /// Which cell styles show a number as a percentage: Excel keeps 97.62% as 0.9762.
@@ -274,6 +292,8 @@ enum OfficeDocument {
         let shared: [String]
         let percentStyles: Set<Int>
         private var cells: [Int: [Int: String]] = [:]
+        /// `<mergeCell ref="B1:D1"/>`: the text is in the first cell only.
+        private(set) var merges: [CellSheet.Merge] = []
         private var reference = ""
         private var type = ""
         private var style = 0
@@ -296,6 +316,12 @@ enum OfficeDocument {
                 value = ""
             case "v", "t":
                 inValue = true
+            case "mergeCell":
+                let corners = (attributes["ref"] ?? "").split(separator: ":").compactMap { Self.position(String($0)) }
+                if corners.count == 2 {
+                    merges.append(CellSheet.Merge(rows: min(corners[0].1, corners[1].1)...max(corners[0].1, corners[1].1),
+                                                  columns: min(corners[0].0, corners[1].0)...max(corners[0].0, corners[1].0)))
+                }
             default:
                 break
             }
@@ -338,16 +364,7 @@ enum OfficeDocument {
             return (column - 1, row)
         }
 
-        static func columnName(_ index: Int) -> String {
-            var index = index + 1
-            var name = ""
-            while index > 0 {
-                let remainder = (index - 1) % 26
-                name = String(UnicodeScalar(UInt8(65 + remainder))) + name
-                index = (index - 1) / 26
-            }
-            return name
-        }
+        static func columnName(_ index: Int) -> String { CellSheet.columnName(index) }
 
         /// Excel stores numbers as binary doubles ("27.260000000000002"): the
         /// figures have at most six decimals, so round to six and drop zeros.
@@ -357,14 +374,18 @@ enum OfficeDocument {
             return ExactValue(e6: Int64((double * 1_000_000).rounded())).description
         }
 
-        func denseRows() -> [[TextCell]] {
-            guard let lastColumn = cells.values.flatMap(\.keys).max() else { return [] }
-            return cells.keys.sorted().map { row in
+        /// The rows that have cells, in order, each with every column up to the
+        /// sheet's last, and their row numbers.
+        func denseRows() -> (rows: [[TextCell]], numbers: [Int]) {
+            guard let lastColumn = cells.values.flatMap(\.keys).max() else { return ([], []) }
+            let numbers = cells.keys.sorted()
+            let rows = numbers.map { row in
                 (0...lastColumn).map { column in
                     TextCell(text: TextNormalization.trim(cells[row]?[column] ?? ""), line: 0,
                              cell: "\(sheetName)!\(Self.columnName(column))\(row)")
                 }
             }
+            return (rows, numbers)
         }
     }
 }

@@ -1,0 +1,157 @@
+import Foundation
+
+/// The period and basis words of a column heading, a sheet name or a title:
+/// years (2023年, 2023年度), year-to-date words (一季度, 上半年, 1-6月, 前三季度,
+/// 截至9月底, 全年) and the 口径 of ``Basis``.
+///
+/// Only year-to-date periods are figures of the store (domain.md: quarter 1–4
+/// are year to date). Any other month or quarter (1-5月, 二季度, 下半年, 6月) is
+/// `unsupported`, so that its figures are listed as not understood instead of
+/// being stored as the whole year.
+///
+/// ```swift
+/// PeriodWords.heading("1-6月执行数")   // quarter 2, final
+/// PeriodWords.heading("2023年")         // nil: years are taken out first (``years(in:)``)
+/// PeriodWords.quarters(in: "2023年上半年财政收入情况")   // [.quarter(2)]
+/// ```
+enum PeriodWords {
+    /// A period word: a year-to-date quarter (0 the whole year), or a period
+    /// the store cannot hold.
+    enum Quarter: Equatable {
+        case quarter(Int)
+        case unsupported(String)
+    }
+
+    /// Fillers a heading may add to a period: "金额（元）", "本年决算数".
+    static let fillers = ["金额", "数额", "数值", "本年", "当年", "本期", "合计", "小计"]
+
+    /// The years a text names ("2023年", "2023年度"), in order, and the text without them.
+    static func years(in key: String) -> (years: [Int], rest: String) {
+        if key.range(of: #"^(19|20)\d{2}$"#, options: .regularExpression) != nil { return ([Int(key)!], "") }
+        var years: [Int] = []
+        var rest = key
+        while let range = rest.range(of: #"(19|20)\d{2}\s*年度?"#, options: .regularExpression) {
+            years.append(Int(rest[range].prefix(4))!)
+            rest.replaceSubrange(range, with: "")
+        }
+        // "2023预算数": a leading year without 年.
+        if let range = rest.range(of: #"^(19|20)\d{2}(?![0-9])"#, options: .regularExpression) {
+            years.append(Int(rest[range])!)
+            rest.replaceSubrange(range, with: "")
+        }
+        return (years, rest)
+    }
+
+    /// A heading's period part without its year (a key): a basis word, a
+    /// quarter word, both ("1-6月执行数"), a filler, or nothing (the whole year,
+    /// basis not stated). nil when it is anything else.
+    static func heading(_ key: String) -> (quarter: Quarter?, basis: Basis?)? {
+        var word = key
+        for filler in fillers where word.hasPrefix(filler) && word.count > filler.count { word.removeFirst(filler.count) }
+        for filler in fillers where word.hasSuffix(filler) { word.removeLast(filler.count) }
+        if word.isEmpty { return (nil, nil) }
+        if let basis = basis(word) { return (nil, basis) }
+        guard let (range, quarter) = firstQuarter(in: word) else { return nil }
+        guard range.lowerBound == word.startIndex || range.upperBound == word.endIndex else { return nil }
+        var rest = word
+        rest.removeSubrange(range)
+        if rest.isEmpty { return (quarter, nil) }
+        guard let basis = basis(rest) else { return nil }
+        return (quarter, basis)
+    }
+
+    /// A basis word, with the few headings of domain.md that ``Basis/init(word:)``
+    /// does not hold as column words (调整预算, 预算执行数).
+    static func basis(_ word: String) -> Basis? {
+        if let basis = Basis(word: word), !word.isEmpty { return basis }
+        switch word {
+        case "调整预算", "调整后预算", "调整后预算数": return .budget
+        case "预算执行数", "执行", "决算金额", "实际完成数", "实际执行数": return .final
+        default: return nil
+        }
+    }
+
+    /// Every period word of a free text (a title, a sheet name), in order.
+    static func quarters(in key: String) -> [Quarter] {
+        var rest = key
+        var found: [Quarter] = []
+        while let (range, quarter) = firstQuarter(in: rest) {
+            found.append(quarter)
+            rest.replaceSubrange(range, with: "|")
+        }
+        return found
+    }
+
+    /// The bases a free text names (a title: "2023年部门预算…" → budget), the
+    /// longest word first so that 年初预算 is not also 预算. 预决算 names two.
+    static func bases(in key: String) -> Set<Basis> {
+        var rest = key
+        var found: Set<Basis> = []
+        let words: [(String, [Basis])] = [
+            ("预决算", [.budget, .final]), ("年初预算", [.initial]), ("调整预算", [.budget]), ("预算执行", [.final]),
+            ("执行", [.final]), ("决算", [.final]), ("实际", [.final]), ("完成", [.final]), ("已保", [.final]),
+            ("预算", [.budget]), ("计划", [.plan]), ("目标", [.plan]), ("任务", [.plan]), ("应保", [.plan]),
+        ]
+        for (word, bases) in words where rest.contains(word) {
+            found.formUnion(bases)
+            rest = rest.replacingOccurrences(of: word, with: "|")
+        }
+        return found
+    }
+
+    private static let quarterWords: [(String, Quarter)] = [
+        ("前三季度", .quarter(3)), ("第一季度", .quarter(1)), ("一季度", .quarter(1)), ("1季度", .quarter(1)),
+        ("q1", .quarter(1)), ("上半年", .quarter(2)), ("全年", .quarter(0)),
+        ("第二季度", .unsupported("第二季度")), ("二季度", .unsupported("二季度")), ("2季度", .unsupported("2季度")),
+        ("第三季度", .unsupported("第三季度")), ("三季度", .unsupported("三季度")), ("3季度", .unsupported("3季度")),
+        ("第四季度", .unsupported("第四季度")), ("四季度", .unsupported("四季度")), ("4季度", .unsupported("4季度")),
+        ("下半年", .unsupported("下半年")),
+    ]
+
+    /// The first period word of a key, where it is and what it means.
+    static func firstQuarter(in key: String) -> (Range<String.Index>, Quarter)? {
+        var best: (Range<String.Index>, Quarter)?
+        func consider(_ range: Range<String.Index>, _ quarter: Quarter) {
+            if best == nil || range.lowerBound < best!.0.lowerBound
+                || (range.lowerBound == best!.0.lowerBound && range.upperBound > best!.0.upperBound) {
+                best = (range, quarter)
+            }
+        }
+        for (word, quarter) in quarterWords {
+            if let range = key.range(of: word) { consider(range, quarter) }
+        }
+        // 1-6月, 1至6月, 1～6月份; 截至6月底, 截止12月31日; a lone 6月.
+        let patterns = [
+            #"(截至|截止)?(\d{1,2})(-|~|～|至|到|—|–|－)(\d{1,2})月份?(底|末)?"#,
+            #"(截至|截止)(\d{1,2})月(底|末|份|\d{1,2}日)?"#,
+            #"(\d{1,2})月份?"#,
+        ]
+        for (index, pattern) in patterns.enumerated() {
+            guard let range = key.range(of: pattern, options: .regularExpression) else { continue }
+            let text = String(key[range])
+            let numbers = text.split(whereSeparator: { !$0.isASCII || !$0.isNumber }).compactMap { Int($0) }
+            var quarter = Quarter.unsupported(text)
+            switch index {
+            case 0 where numbers.count >= 2 && numbers[0] == 1:
+                quarter = yearToDate(throughMonth: numbers[1]).map { .quarter($0) } ?? .unsupported(text)
+            case 1 where !numbers.isEmpty:
+                quarter = yearToDate(throughMonth: numbers[0]).map { .quarter($0) } ?? .unsupported(text)
+            default:
+                break
+            }
+            consider(range, quarter)
+        }
+        return best
+    }
+
+    /// 3 → quarter 1, 6 → 2, 9 → 3, 12 → 0 (the whole year); other months nil.
+    static func yearToDate(throughMonth month: Int) -> Int? {
+        switch month {
+        case 3: return 1
+        case 6: return 2
+        case 9: return 3
+        case 12: return 0
+        default: return nil
+        }
+    }
+}
