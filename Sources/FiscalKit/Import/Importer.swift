@@ -22,7 +22,7 @@ public struct Importer {
 
     /// Imports one file: a tidy CSV, or a text copy of a package. `unit` and
     /// `year` override what a package states (and are required when it states
-    /// neither).
+    /// neither: the import throws ``FiscalError/needsOption(path:option:message:)``).
     public func importFile(path: String, unit: String? = nil, year: Int? = nil,
                            progress: ImportProgress? = nil) throws -> ImportSummary {
         let fingerprint = try FileFingerprint.of(path: path)
@@ -129,14 +129,17 @@ public struct Importer {
         let documentUnit = unit ?? reading.unitName
         if needsDocumentUnit && unit == nil && !reading.identity.unitConflict.isEmpty {
             let named = reading.identity.unitConflict.map { "\($0.value) (\($0.source.rawValue), \($0.location))" }
-            throw FiscalError.file(path, "the document names different units: \(named.joined(separator: "; ")); give the right one with --unit")
+            throw FiscalError.needsOption(path: path, option: .unit,
+                                          message: "the document names different units: \(named.joined(separator: "; ")); give the right one with --unit")
         }
         if needsDocumentUnit && documentUnit == nil {
-            throw FiscalError.file(path, "the document does not name its unit (单位名称); give it with --unit")
+            throw FiscalError.needsOption(path: path, option: .unit,
+                                          message: "the document does not name its unit (单位名称); give it with --unit")
         }
         // A wide sheet's year is its latest, as a tidy CSV's.
         guard let documentYear = year ?? reading.year ?? (needsDocumentUnit ? nil : reading.figures.map(\.year).max()) else {
-            throw FiscalError.file(path, "the document does not state its year (e.g. 2024年度…); give it with --year")
+            throw FiscalError.needsOption(path: path, option: .year,
+                                          message: "the document does not state its year (e.g. 2024年度…); give it with --year")
         }
         if let year, let stated = reading.year, year != stated {
             // The user's year replaces the stated one for figures that took it from the title.
