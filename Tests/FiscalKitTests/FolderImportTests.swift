@@ -293,10 +293,36 @@ struct FolderImportTests {
         #expect(empty.stdout == "file,unit,year,figures,status\n")
         inbox.write("good/x.csv", Inbox.csv2023)
         inbox.write("good/readme.txt.bak", "x")
+        inbox.write("good/two.csv", "unit,year,metric,value\n甲镇,2024,tax_revenue,1\n乙镇,2024,tax_revenue,2\n乙镇,2023,tax_revenue,3\n")
         let good = try fiscal("import", "good/")
         #expect(good.status == 0)
-        #expect(good.stdout.hasPrefix("good/x.csv: import #1,"))
+        #expect(good.stdout.hasPrefix("good/two.csv: import #1,"))
+        #expect(good.stdout.contains("\ngood/two.csv         2 个单位      2024         3  已导入\n"))
         #expect(good.stdout.contains("\ngood/readme.txt.bak  —"))
+        let again = try fiscal("import", "good", "--format", "csv")
+        #expect(again.stdout == """
+            file,unit,year,figures,status
+            good/readme.txt.bak,,,,skipped: not a .csv/.txt/.docx/.xlsx
+            good/two.csv,2 units,2024,3,unchanged
+            good/x.csv,青禾县财政局,2023,2,unchanged
+
+            """)
+        // The same folder twice, and a link inside it back to itself.
+        try FileManager.default.createSymbolicLink(atPath: scratch.path("good/loop"), withDestinationPath: scratch.path("good"))
+        let twice = try fiscal("import", "good", "good", "--format", "csv")
+        #expect(twice.status == 0)
+        #expect(twice.stdout == """
+            file,unit,year,figures,status
+            good/loop,,,,skipped: a link to a folder already walked
+            good/readme.txt.bak,,,,skipped: not a .csv/.txt/.docx/.xlsx
+            good/two.csv,2 units,2024,3,unchanged
+            good/x.csv,青禾县财政局,2023,2,unchanged
+            good/loop,,,,skipped: a link to a folder already walked
+            good/readme.txt.bak,,,,skipped: not a .csv/.txt/.docx/.xlsx
+            good/two.csv,2 units,2024,3,unchanged
+            good/x.csv,青禾县财政局,2023,2,unchanged
+
+            """)
     }
 
     @Test("units file: headers in English or Chinese, other columns ignored, bad rows refused")

@@ -218,30 +218,28 @@ public struct FolderImport {
     /// the earlier import's); a tidy CSV of several units says how many;
     /// figures are the file's figures in the database.
     public static func table(_ outcomes: [Outcome], database: FiscalDatabase) throws -> ResultTable {
-        let stored = try storedIdentity(of: outcomes.compactMap { outcome -> Int64? in
-            guard let summary = outcome.summary else { return nil }
-            switch summary.outcome {
-            case .imported(let id): return summary.unitName == nil || summary.documentYear == nil ? id : nil
-            case .unchanged(let id, _): return id
-            }
+        let earlier = try storedIdentity(of: outcomes.compactMap { outcome -> Int64? in
+            guard case let .unchanged(id, _)? = outcome.summary?.outcome else { return nil }
+            return id
         }, in: database)
+        let names = try unitNames(Set(outcomes.compactMap { outcome -> Int64? in
+            guard let summary = outcome.summary, summary.unitName == nil, summary.unitIDs.count == 1 else { return nil }
+            return summary.unitIDs.first
+        }), in: database)
         var table = ResultTable(columns: ["file", "unit", "year", "figures", "status"])
         for outcome in outcomes {
             var unit: String?
             var year: Int?
             var figures: Int?
             if let summary = outcome.summary {
-                let id: Int64
                 switch summary.outcome {
-                case .imported(let importID):
-                    id = importID
-                    unit = summary.unitName
+                case .imported:
                     year = summary.documentYear
-                case .unchanged(let importID, _):
-                    id = importID
+                    unit = summary.unitName ?? (summary.unitIDs.count > 1 ? "\(summary.unitIDs.count) units"
+                                                : summary.unitIDs.first.flatMap { names[$0] })
+                case let .unchanged(id, _):
+                    (unit, year) = earlier[id] ?? (nil, nil)
                 }
-                unit = unit ?? stored[id]?.unit
-                year = year ?? stored[id]?.year
                 figures = summary.figures
             }
             table.append([.text(outcome.path), unit.map { .text($0) } ?? .missing, year.map { .label($0) } ?? .missing,
@@ -250,13 +248,13 @@ public struct FolderImport {
         return table
     }
 
-    /// The unit (or "N units") and year stored for each import: one pass over
-    /// the observations (they have no index on their import) for them all.
+    /// The unit (or "N units") and year stored by earlier imports: one pass
+    /// over the observations for them all (nothing indexes their import:
+    /// at province scale this pass takes seconds).
     static func storedIdentity(of importIDs: [Int64], in database: FiscalDatabase) throws -> [Int64: (unit: String?, year: Int?)] {
         guard !importIDs.isEmpty else { return [:] }
-        let ids = Array(Set(importIDs)).sorted()
-        let list = ids.map(String.init).joined(separator: ",")   // integers: nothing to escape
-        return try database.queue.read { db in
+        let list = Set(importIDs).sorted().map(String.init).joined(separator: ",")   // integers: nothing to escape
+        let unitsByImport = try database.queue.read { db in
             var units: [Int64: [Int64]] = [:]
             for row in try Row.fetchAll(db, sql: """
                 SELECT import_id, unit_id FROM observations WHERE import_id IN (\(list))
@@ -265,21 +263,29 @@ public struct FolderImport {
                 """) {
                 units[row["import_id"], default: []].append(row["unit_id"])
             }
-            let single = Set(units.values.compactMap { $0.count == 1 ? $0[0] : nil })
-            var names: [Int64: String] = [:]
-            if !single.isEmpty {
-                for row in try Row.fetchAll(db, sql: "SELECT id, name FROM units WHERE id IN (\(single.map(String.init).joined(separator: ",")))") {
-                    names[row["id"]] = row["name"]
-                }
-            }
+            return units
+        }
+        let names = try unitNames(Set(unitsByImport.values.compactMap { $0.count == 1 ? $0[0] : nil }), in: database)
+        return try database.queue.read { db in
             var result: [Int64: (unit: String?, year: Int?)] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT id, document_year FROM imports WHERE id IN (\(list))") {
                 let id: Int64 = row["id"]
-                let unitIDs = units[id] ?? []
-                let unit = unitIDs.count == 1 ? names[unitIDs[0]] : unitIDs.isEmpty ? nil : "\(unitIDs.count) units"
-                result[id] = (unit, row["document_year"])
+                let unitIDs = unitsByImport[id] ?? []
+                result[id] = (unitIDs.count > 1 ? "\(unitIDs.count) units" : unitIDs.first.flatMap { names[$0] },
+                              row["document_year"])
             }
             return result
+        }
+    }
+
+    static func unitNames(_ ids: Set<Int64>, in database: FiscalDatabase) throws -> [Int64: String] {
+        guard !ids.isEmpty else { return [:] }
+        return try database.queue.read { db in
+            var names: [Int64: String] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT id, name FROM units WHERE id IN (\(ids.sorted().map(String.init).joined(separator: ",")))") {
+                names[row["id"]] = row["name"]
+            }
+            return names
         }
     }
 
@@ -302,7 +308,7 @@ public struct FolderImport {
 private struct Walk {
     var entries: [FolderImport.Entry] = []
     var foldersGiven = false
-    /// Folders entered (device, inode): a link back to one is not followed.
+    /// Folders entered in this argument's walk (device, inode): a link back to one is not followed.
     private var folders: Set<[UInt64]> = []
 
     mutating func add(argument: String) {
@@ -313,7 +319,7 @@ private struct Walk {
         }
         foldersGiven = true
         var found: [FolderImport.Entry] = []
-        folders.insert(info.identity)
+        folders = [info.identity]   // per argument: the same folder given twice is walked twice
         walk(folder: argument, relative: "", into: &found)
         found.sort { $0.relativePath.utf8.lexicographicallyPrecedes($1.relativePath.utf8) }
         for entry in found { add(entry) }

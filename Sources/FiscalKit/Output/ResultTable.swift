@@ -231,7 +231,7 @@ extension ResultTable {
     }
 
     /// The columns whose values have Chinese names (``chineseValue(column:code:)``).
-    private static let namedColumns: Set<String> = ["kind", "resolved", "finding", "status"]
+    private static let namedColumns: Set<String> = ["kind", "resolved", "finding", "status", "unit"]
 
     /// The status codes of ``FolderImport/Status``; a failure's reason stays as the error says it.
     private static func importStatus(_ code: String) -> String? {
@@ -255,6 +255,9 @@ extension ResultTable {
         case "resolved": return code == "yes" ? "是" : nil
         case "finding": return ["matches": "一致", "differs": "不一致"][code]
         case "status": return importStatus(code)
+        case "unit":   // "54 units": a file of many units (FolderImport)
+            guard code.hasSuffix(" units"), let count = Int(code.dropLast(6)) else { return nil }
+            return "\(count) 个单位"
         default: return nil
         }
     }
