@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # End-to-end check of the built `fiscal` binary, as a user runs it: sample
-# county, import, re-import, a bad file, units, facts, metrics.
+# county, import, re-import, a bad file, a whole folder, units, facts, metrics.
 # Prints "e2e: N passed, M failed" and exits non-zero on any failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -54,6 +54,26 @@ printf '各乡镇2023年三公经费情况表\n单位：元\n乡镇,三公经费
 check "a wide table imports" bash -c "'$fiscal' import '$work/wide.csv' | grep -qF '1 figures stored'"
 check "wide: 元 converted, 合计 no unit" bash -c "'$fiscal' facts --unit 白云镇 --format csv | grep -q ',2023,0,three_public_total,final,3.29,' && ! '$fiscal' units --format csv | grep -q '^合计'"
 check "read-only commands leave no trace" bash -c "'$fiscal' facts --db '$work/new.sqlite' --format json | grep -qx '\[\]'"
+
+# A whole folder: subfolders, the same content twice, a bad CSV, a package that
+# does not name its unit (then named by --units), a file that is not read.
+inbox="$work/inbox"; mkdir -p "$inbox/2023" "$inbox/packages"
+cp "$work/sample/county-2023.csv" "$inbox/2023/county-2023.csv"
+cp "$work/sample/county-2023.csv" "$inbox/2023/copy.csv"
+cp "$work/bad.csv" "$inbox/bad.csv"
+printf '2024年度部门整体支出绩效自评报告\n2024年税收收入823.23万元。\n' > "$inbox/packages/报告.txt"
+echo notes > "$inbox/notes.md"
+printf 'file,unit,year\n*报告*.txt,青禾县统计局,\n' > "$work/units.csv"
+if "$fiscal" import --db "$work/folder.sqlite" "$inbox" --format csv >"$work/folder.out" 2>"$work/folder.err"; then
+  failed=$((failed + 1)); echo "FAIL: a folder with a bad file must exit non-zero"
+else passed=$((passed + 1)); fi
+check "folder summary: the copy imported first (path order)" grep -q "^$inbox/2023/copy.csv,54 units,2023,[0-9]*,imported\$" "$work/folder.out"
+check "folder summary: same content unchanged" grep -q "^$inbox/2023/county-2023.csv,54 units,2023,[0-9]*,unchanged\$" "$work/folder.out"
+check "folder summary: bad CSV failed" grep -qF "$inbox/bad.csv,,,,\"failed: 1 bad row; line 3: unknown metric '税收'" "$work/folder.out"
+check "folder summary: package needs --unit" grep -qxF "$inbox/packages/报告.txt,,,,needs --unit" "$work/folder.out"
+check "folder summary: notes.md skipped" grep -qxF "$inbox/notes.md,,,,skipped: not a .csv/.txt/.docx/.xlsx" "$work/folder.out"
+check "folder errors in detail on stderr" grep -qF "$inbox/bad.csv:3: unknown metric '税收'" "$work/folder.err"
+check "--units names the package" bash -c "'$fiscal' import --db '$work/folder.sqlite' '$inbox/2023' '$inbox/packages' --units '$work/units.csv' --format csv | grep -qxF '$inbox/packages/报告.txt,青禾县统计局,2024,1,imported'"
 
 samples="$(pwd)/../shared/samples"
 if [ -d "$samples" ]; then

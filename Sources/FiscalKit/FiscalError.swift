@@ -8,6 +8,16 @@ public enum FiscalError: Error, CustomStringConvertible, Equatable {
     case badRows(path: String, problems: [LocatedProblem], total: Int)
     /// A request that cannot be carried out (unknown unit, ambiguous name …).
     case invalid(String)
+    /// A package that does not say whose (or which year) it is, or names
+    /// different units: nothing was stored, and `option` (`--unit`, `--year`)
+    /// would let it import. `message` says what is missing, without the path.
+    case needsOption(path: String, option: IdentityOption, message: String)
+
+    /// The command-line option that supplies what a document does not state.
+    public enum IdentityOption: String, Sendable, Equatable {
+        case unit = "--unit"
+        case year = "--year"
+    }
 
     public var description: String {
         switch self {
@@ -22,6 +32,8 @@ public enum FiscalError: Error, CustomStringConvertible, Equatable {
             return lines.joined(separator: "\n")
         case let .invalid(message):
             return message
+        case let .needsOption(path, _, message):
+            return "\(path): \(message)"
         }
     }
 }

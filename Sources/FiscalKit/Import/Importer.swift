@@ -20,11 +20,12 @@ public struct Importer {
         self.database = database
     }
 
-    /// Imports one file: a tidy CSV, a package (text, Word or Excel), or a wide
-    /// table (``WideTable``: one row per unit, CSV or Excel). `unit` and `year`
-    /// override what a package states (and are required when it states
-    /// neither); for a wide table `year` is the year of figures whose year
-    /// nothing in the file states.
+    /// Imports one file: a tidy CSV, a package or a published document (text,
+    /// Word or Excel), or a wide table (``WideTable``: one row per unit, CSV or
+    /// Excel). `unit` and `year` override what a document states (and are
+    /// required when it states neither: the import throws
+    /// ``FiscalError/needsOption(path:option:message:)``); for a wide table
+    /// `year` is the year of figures whose year nothing in the file states.
     public func importFile(path: String, unit: String? = nil, year: Int? = nil,
                            progress: ImportProgress? = nil) throws -> ImportSummary {
         let fingerprint = try FileFingerprint.of(path: path)
@@ -143,14 +144,17 @@ public struct Importer {
         let documentUnit = unit ?? reading.unitName
         if needsDocumentUnit && unit == nil && !reading.identity.unitConflict.isEmpty {
             let named = reading.identity.unitConflict.map { "\($0.value) (\($0.source.rawValue), \($0.location))" }
-            throw FiscalError.file(path, "the document names different units: \(named.joined(separator: "; ")); give the right one with --unit")
+            throw FiscalError.needsOption(path: path, option: .unit,
+                                          message: "the document names different units: \(named.joined(separator: "; ")); give the right one with --unit")
         }
         if needsDocumentUnit && documentUnit == nil {
-            throw FiscalError.file(path, "the document does not name its unit (单位名称); give it with --unit")
+            throw FiscalError.needsOption(path: path, option: .unit,
+                                          message: "the document does not name its unit (单位名称); give it with --unit")
         }
         // A wide sheet's year is its latest, as a tidy CSV's (--year only fills in years it does not state).
         guard let documentYear = needsDocumentUnit ? year ?? reading.year : reading.figures.map(\.year).max() else {
-            throw FiscalError.file(path, "the document does not state its year (e.g. 2024年度…); give it with --year")
+            throw FiscalError.needsOption(path: path, option: .year,
+                                          message: "the document does not state its year (e.g. 2024年度…); give it with --year")
         }
         if let year, let stated = reading.year, year != stated {
             // The user's year replaces the stated one for figures that took it from the title.

@@ -81,6 +81,9 @@ public struct ImportSummary: Sendable, Equatable {
     public var unread = 0
     /// For a wide table: its earliest year (``documentYear`` is its latest).
     public var earliestYear: Int?
+    /// For a tidy CSV just imported: the units its rows name (the summary
+    /// of `fiscal import` shows the one, or how many).
+    public var unitIDs: Set<Int64> = []
 }
 
 /// Progress of a long import: bytes read of the total, rows so far.
@@ -128,6 +131,7 @@ struct TidyCSVImporter {
 
         var units = try UnitDirectory(db)
         var unitCache = ByteKeyedCache<(id: Int64, isNew: Bool)>()
+        var fileUnits: Set<Int64> = []   // once per distinct unit key, not per row
         var cStrings = CStringTable()
         let basisPointers = Basis.allCases.map { cStrings.intern($0.rawValue) }
         let csvPart = cStrings.intern("csv")
@@ -160,6 +164,7 @@ struct TidyCSVImporter {
             }
             do {
                 let id = try units.resolveOrCreate(name: unitText, region: region, kind: kind, code: code, in: db)
+                fileUnits.insert(id)
                 let resolved = (id: id, isNew: units.createdIDs.contains(id))
                 key.withUnsafeBufferPointer { unitCache.insert(resolved, for: $0) }
                 return .success(resolved)
@@ -223,7 +228,7 @@ struct TidyCSVImporter {
         return ImportSummary(path: path, outcome: .imported(importID: importID), format: "csv",
                              encoding: fingerprint.encoding.rawValue, rows: rows, figures: writer.figures,
                              missing: missing, conflicts: writer.conflictsCreated, ignoredColumns: header.ignored,
-                             documentYear: latestYear)
+                             documentYear: latestYear, unitIDs: fileUnits)
     }
 
     /// A year as digits, optionally followed by 年, in ASCII or full width.

@@ -231,13 +231,33 @@ extension ResultTable {
     }
 
     /// The columns whose values have Chinese names (``chineseValue(column:code:)``).
-    private static let namedColumns: Set<String> = ["kind", "resolved", "finding"]
+    private static let namedColumns: Set<String> = ["kind", "resolved", "finding", "status", "unit"]
+
+    /// The status codes of ``FolderImport/Status``; a failure's reason stays as the error says it.
+    private static func importStatus(_ code: String) -> String? {
+        let names = [
+            "imported": "已导入", "unchanged": "已导入过，未变", "needs --unit": "缺单位：需 --unit",
+            "needs --year": "缺年度：需 --year",
+            "skipped: \(FolderImport.notAnImportedExtension)": "跳过：不是 .csv/.txt/.docx/.xlsx",
+            "skipped: hidden file": "跳过：隐藏文件", "skipped: hidden folder": "跳过：隐藏文件夹",
+            "skipped: Office lock file": "跳过：Office 锁定文件",
+        ]
+        if let name = names[code] { return name }
+        for (prefix, chinese) in [("failed: ", "失败："), ("skipped: ", "跳过：")] where code.hasPrefix(prefix) {
+            return chinese + code.dropFirst(prefix.count)
+        }
+        return nil
+    }
 
     private static func chineseValue(column: String, code: String) -> String? {
         switch column {
         case "kind": return UnitKind(rawValue: code)?.nameZh
         case "resolved": return code == "yes" ? "是" : nil
         case "finding": return ["matches": "一致", "differs": "不一致"][code]
+        case "status": return importStatus(code)
+        case "unit":   // "54 units": a file of many units (FolderImport)
+            guard code.hasSuffix(" units"), let count = Int(code.dropLast(6)) else { return nil }
+            return "\(count) 个单位"
         default: return nil
         }
     }

@@ -284,7 +284,7 @@ public enum Language: String, CaseIterable, Sendable {
         "parts_sum": "构成之和", "unstated": "未列明", "finding": "结论", "level_1": "一级指标", "level_2": "二级指标",
         "points": "分值", "self": "自评分", "project": "项目", "initial": "年初预算", "budget": "预算",
         "final": "决算", "execution_rate": "执行率%", "self_score": "自评分", "why": "原因",
-        "reported": "报告值", "computed": "重算值", "difference": "差额",
+        "reported": "报告值", "computed": "重算值", "difference": "差额", "file": "文件", "status": "状态",
     ]
 
     /// CSV and JSON keep the documented English column names; tables translate.
