@@ -65,6 +65,7 @@ struct TextPackageTests {
             [.number(ExactValue(e6: 902_920_000)), .text("yes"), .text("table")],
             [.number(ExactValue(e6: 902_290_000)), .text(""), .text("form")],
             [.number(ExactValue(e6: 902_920_000)), .text(""), .text("narrative")],
+            [.number(ExactValue(e6: 902_920_000)), .text(""), .text("narrative")],   // "安排项目支出523.16万元，决算支出902.92万元"
         ])
         // Refused, not guessed: "…年初预算安排支出2026.91万元，其中：基本支出2026.91万元" is a 其中
         // item of something that is no catalogue figure; the report states 1503.75 elsewhere.

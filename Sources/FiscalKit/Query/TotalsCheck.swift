@@ -10,15 +10,7 @@ import GRDB
 /// Every stated value of a total is compared with the resolved values of its
 /// parts; a part nobody states is named as unstated, never taken as 0.
 public enum TotalsCheck {
-    public struct Composition: Sendable {
-        public var total: String
-        public var parts: [String]
-    }
-
-    public static let compositions = [
-        Composition(total: "three_public_total", parts: ["overseas_travel", "vehicle_total", "official_reception"]),
-        Composition(total: "vehicle_total", parts: ["vehicle_purchase", "vehicle_operation"]),
-    ]
+    public static var compositions: [MetricComposition] { MetricComposition.all }
 
     /// One row per stated total whose parts disagree with it: the parts' sum is
     /// different with every part stated, larger than the total, or smaller with

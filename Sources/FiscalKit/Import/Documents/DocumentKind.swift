@@ -15,7 +15,11 @@ public enum DocumentKind: String, Sendable {
 
     /// The kind the title lines say, first match wins.
     static func of(titles: [String]) -> DocumentKind {
+        // Breadcrumbs ("首页 > … > 决算公开") and metadata fields ("[ 体裁分类 ] 财政预算、决算") name sections of a site.
         let keys = titles.map { TextNormalization.key($0).replacingOccurrences(of: "\"", with: "") }
+            .filter { !$0.contains(">") && !$0.contains("[") && !$0.contains("【") && !$0.contains("|") }
+            .map { $0.replacingOccurrences(of: #"^(标题|题名)[:：]"#, with: "", options: .regularExpression) }
+            .filter { !$0.contains(":") }
         func any(_ words: [String]) -> Bool { keys.contains { key in words.contains { key.contains($0) } } }
         if any(["自评报告", "自评表", "基础数据表", "绩效评价报告", "绩效自评"]) { return .selfEvaluation }
         if any(["部门决算", "单位决算", "决算公开", "部门预决算"]) { return .finalAccounts }
@@ -46,14 +50,14 @@ struct DocumentVocabulary {
     /// Different quantities whose names hold a catalogue name, in every document.
     static let lookAlikes = [
         "财政总收入", "一般公共预算总收入", "一般公共预算可用资金", "可用财力", "一般公共预算财力", "地方财政收入", "地方收入",
-        "财政拨款收入总计", "财政拨款收入合计", "财政拨款支出", "一般公共预算财政拨款支出", "一般公共预算财政拨款基本支出",
+        "财政拨款收入总计", "财政拨款收入合计", "一般公共预算财政拨款支出", "一般公共预算财政拨款基本支出",
         "一般公共预算财政拨款项目支出", "财政拨款基本支出", "财政拨款项目支出", "财政拨款“三公”经费", "一般公共预算基本支出",
         "一般性转移支付收入", "上级一般性转移支付收入", "专项转移支付收入", "上级专项转移支付收入", "返还性收入",
         "税收分成收入", "上年结余", "上年结余收入", "上年结转", "年初结转和结余", "年末结转和结余", "结转下年", "上解上级支出",
         "调入资金", "公务用车保有量", "公务用车编制", "政府性基金收入", "政府性基金支出", "政府性基金预算收入",
         "政府性基金预算支出", "基金预算收入", "基金预算支出", "国有资本经营预算收入", "国有资本经营预算支出",
         "社会保险基金预算收入", "社会保险基金预算支出", "一般公共预算财政拨款收入总计", "财政拨款结转和结余",
-        "事业收入", "经营收入", "经营支出", "附属单位上缴收入", "对附属单位补助支出", "上缴上级支出", "实有人员编制",
+        "财政拨款收入", "事业收入", "经营收入", "经营支出", "附属单位上缴收入", "对附属单位补助支出", "上缴上级支出", "实有人员编制",
     ]
 
     /// What words mean in a township's revenue and expenditure report.

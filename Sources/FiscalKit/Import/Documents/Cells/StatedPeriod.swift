@@ -80,9 +80,12 @@ public enum StatedPeriod: Equatable, Sendable {
             consider(.year, match)
         }
         for (word, period) in words {
-            if let range = folded.range(of: word) {
-                // 全年预算数 / 年初 are bases, not periods: they state the year, as the default.
+            for range in folded.ranges(of: word) {
+                // 全年预算 / 全年计划 name a basis (the year's budget), not the period of the sentence.
+                if word == "全年", folded[range.upperBound...].hasPrefix("预算") || folded[range.upperBound...].hasPrefix("计划")
+                    || folded[range.upperBound...].hasPrefix("任务") || folded[range.upperBound...].hasPrefix("目标") { continue }
                 consider(period, range)
+                break
             }
         }
         guard let best else { return nil }

@@ -28,6 +28,10 @@ struct NarrativeReader {
     let documentPeriod: StatedPeriod?
     /// The unit the document is about: a clause naming another unit is not read.
     let documentUnit: String?
+    /// A township's revenue report states its totals in 亿元 ("支出累计完成1.06亿元");
+    /// elsewhere an amount in 亿元 is the county's.
+    var allowsHundredMillions: Bool { vocabulary.kind == .revenueReport }
+    let vocabulary: DocumentVocabulary
 
     /// Indicators whose stated values are read from prose. 预算执行率 and the
     /// like are left out: reports state them for sub-categories too (基本支出,
@@ -54,7 +58,7 @@ struct NarrativeReader {
         ("年初预算数", .initial), ("年初预算", .initial), ("全年预算数", .budget), ("全年执行数", .final),
         ("调整预算数", .budget), ("调整预算", .budget), ("预算调整数", .budget), ("调整为", .budget),
         ("预算安排", .budget), ("预算数", .budget), ("决算数", .final), ("执行数", .final), ("实际完成", .final),
-        ("下达目标", .plan), ("计划", .plan), ("预算", .budget), ("决算", .final),
+        ("下达目标", .plan), ("计划", .plan), ("力争", .plan), ("争取", .plan), ("预算", .budget), ("决算", .final),
         ("实际", .final), ("应保", .plan), ("已保", .final),
     ]
     /// Words after 预算/决算/计划 that make them a process, not a basis (预算编制, 计划审批 …).
@@ -65,11 +69,13 @@ struct NarrativeReader {
     /// Words right before a name that make it a different quantity (人均公用经费, 村级…, 结转…).
     static let qualifiers = ["人均", "村级", "下拨", "结转", "拨付", "补助", "代管", "村", "户均"]
     /// Approval words: with 年初 or alone they leave the basis unsaid.
-    static let approvalWords = ["批复", "安排"]
+    static let approvalWords = ["批复", "安排", "预计", "预估", "估计"]
     /// Metrics never read from prose: 满意度 there is about one service (水质, 饮水 …).
     static let notFromProse: Set<String> = ["satisfaction"]
     static let lastYearWords = ["较上年", "比上年", "上年同期", "上年", "去年", "同比"]
     static let comparisonYearPrefixes: Set<Character> = ["较", "比"]
+    /// "剔除2021年一次性补缴税款86万元因素后": a year of an adjustment, not of the sentence.
+    static let adjustmentWords = ["剔除", "扣除", "不含", "除去"]
 
     enum Token {
         case metric(Metric)
@@ -87,8 +93,8 @@ struct NarrativeReader {
         /// A number followed by ":" (a ratio written 1:230).
         case ratioPart
         case approval
-        /// Another quantity whose name holds a catalogue name (财政总收入).
-        case lookAlike
+        /// Another quantity whose name holds a catalogue name (财政总收入), by its key.
+        case lookAlike(String)
         /// 支出 after a name, or a total of spending (共支出, 全年支出).
         case spending(total: Bool)
         /// 财政拨款 after a "三公" name.
@@ -99,6 +105,7 @@ struct NarrativeReader {
 
     init(vocabulary: DocumentVocabulary, documentYear: Int?, documentPeriod: StatedPeriod? = nil, documentUnit: String? = nil) {
         self.catalog = vocabulary.catalog
+        self.vocabulary = vocabulary
         self.documentYear = documentYear
         self.documentPeriod = documentPeriod
         self.documentUnit = documentUnit
@@ -115,32 +122,70 @@ struct NarrativeReader {
         var head: (metric: Metric, basis: Basis?, figure: Int)?
         /// Under a heading about a fund budget (政府性基金 …).
         var fundSection = false
+        /// Under a heading about a draft budget (2022年财政预算草案): its budgets are the year's initial ones.
+        var draftSection = false
+        /// The year the last sentence stated: a sentence opening with 其中 goes on with it.
+        var year: Int?
     }
 
     /// Figures and unread numbers of the narrative lines (each: text, line).
+    /// Figures that later rules look at again, by their place in the reading.
+    struct Marks {
+        var combinedRetirees: Set<Int> = []
+        var embeddedBudgets: Set<Int> = []
+    }
+
     func read(_ lines: [TextCell], into reading: inout DocumentReading) {
         var carry = Carry()
         let first = reading.figures.count
-        var combined: Set<Int> = []
+        var marks = Marks()
         for sentence in sentences(lines) {
-            readSentence(sentence.text, line: sentence.line, cell: sentence.cell, carry: &carry, combined: &combined, into: &reading)
+            readSentence(sentence.text, line: sentence.line, cell: sentence.cell, carry: &carry, marks: &marks, into: &reading)
         }
-        dropCombinedRetirees(combined, from: first, in: &reading)
+        var drop: [Int: String] = [:]
+        for index in reusedBudgets(marks.embeddedBudgets, in: reading) {
+            drop[index] = "a budget stated inside a rate for several lines is the whole budget, no line's own"
+        }
+        for index in combinedRetireesStatedApart(marks.combinedRetirees, from: first, in: reading) {
+            drop[index] = "离退休人员 counts 离休 too; the document states 退休 on its own"
+        }
+        Self.drop(drop, from: &reading, marks: &marks)
+    }
+
+    /// Removes figures from the reading, each listed as not understood with its
+    /// reason; the marks follow the figures that stay.
+    static func drop(_ reasons: [Int: String], from reading: inout DocumentReading, marks: inout Marks) {
+        guard !reasons.isEmpty else { return }
+        for (index, reason) in reasons.sorted(by: { $0.key < $1.key }) {
+            let figure = reading.figures[index]
+            reading.unread.append(UnreadLine(line: figure.line, text: figure.text,
+                                             reason: "\(figure.metric) \(figure.value): \(reason)", cell: figure.cell))
+        }
+        var moved: [Int: Int] = [:]
+        var kept: [DocumentFigure] = []
+        for (index, figure) in reading.figures.enumerated() where reasons[index] == nil {
+            moved[index] = kept.count
+            kept.append(figure)
+        }
+        reading.figures = kept
+        marks.combinedRetirees = Set(marks.combinedRetirees.compactMap { moved[$0] })
+        marks.embeddedBudgets = Set(marks.embeddedBudgets.compactMap { moved[$0] })
+    }
+
+    /// **Budgets inside a rate** reused for several metrics ("完成年初预算计划14246万元的32.8%"
+    /// after three different lines) are the whole budget, no line's own.
+    private func reusedBudgets(_ embedded: Set<Int>, in reading: DocumentReading) -> Set<Int> {
+        let byValue = Dictionary(grouping: embedded) { reading.figures[$0].value.e6 }
+        return Set(byValue.values.filter { Set($0.map { reading.figures[$0].metric }).count > 1 }.flatMap { $0 })
     }
 
     /// **Combined retirees** (``PhraseRules/combinedRetiredWords``): 离退休人员 stands
     /// for the retirees only when no 退休 figure of the same year is stated.
-    private func dropCombinedRetirees(_ combined: Set<Int>, from first: Int, in reading: inout DocumentReading) {
-        guard !combined.isEmpty else { return }
+    private func combinedRetireesStatedApart(_ combined: Set<Int>, from first: Int, in reading: DocumentReading) -> Set<Int> {
+        guard !combined.isEmpty else { return [] }
         let plain = Set(reading.figures.indices.filter { $0 >= first && !combined.contains($0) && reading.figures[$0].metric == "staff_retired" }
             .map { reading.figures[$0].year })
-        let drop = combined.filter { plain.contains(reading.figures[$0].year) }
-        for index in drop.sorted() {
-            let figure = reading.figures[index]
-            reading.unread.append(UnreadLine(line: figure.line, text: figure.text,
-                                             reason: "离退休人员 \(figure.value) counts 离休 too; the document states 退休 on its own", cell: figure.cell))
-        }
-        reading.figures = reading.figures.enumerated().filter { !drop.contains($0.offset) }.map(\.element)
+        return combined.filter { plain.contains(reading.figures[$0].year) }
     }
 
     /// Lines joined into sentences: a line that does not end a sentence goes on
@@ -189,7 +234,7 @@ struct NarrativeReader {
         cell.text.split(separator: "。").map { TextCell(text: String($0), line: cell.line, cell: cell.cell) }
     }
 
-    func readSentence(_ raw: String, line: Int, cell: String? = nil, carry: inout Carry, combined: inout Set<Int>,
+    func readSentence(_ raw: String, line: Int, cell: String? = nil, carry: inout Carry, marks: inout Marks,
                       into reading: inout DocumentReading) {
         func unread(_ reason: String) {
             reading.unread.append(UnreadLine(line: line, text: raw, reason: reason, cell: cell))
@@ -197,7 +242,10 @@ struct NarrativeReader {
         let hasNumber = raw.range(of: #"\d"#, options: .regularExpression) != nil
         // A heading ("二、政府性基金预算收支决算情况") sets what the sentences under it are about.
         if !hasNumber || Self.isHeading(raw) {
-            if Self.isHeading(raw) { carry.fundSection = PhraseRules.fundWords.contains { raw.contains($0) } }
+            if Self.isHeading(raw) {
+                carry.fundSection = PhraseRules.fundWords.contains { raw.contains($0) }
+                carry.draftSection = raw.contains("草案")
+            }
             carry.head = nil
             if !hasNumber { return }
         }
@@ -243,8 +291,10 @@ struct NarrativeReader {
             unread("the document covers months that end no quarter: its figures are not stored")
             return
         }
-        let fundScope = carry.fundSection || PhraseRules.fundWords.contains { text.contains($0) }
-        var sentenceYear: Int?
+        let beforeFirstNumber = text.prefix { !$0.isNumber || !$0.isASCII }
+        let fundScope = carry.fundSection || PhraseRules.fundWords.contains { beforeFirstNumber.contains($0) }
+        var sentenceYear: Int? = TextNormalization.key(text).hasPrefix("其中") ? carry.year : nil
+        defer { carry.year = sentenceYear }
         var initialContext = false
         var approvalContext = false
         var otherUnit = false
@@ -255,6 +305,9 @@ struct NarrativeReader {
         var listValid = false
         var listBasis: Basis?
         var listHead: (metric: Metric, figure: Int)?
+        var listParts: Set<String> = []
+        var previousLookAlike: String?
+        var lastStored: (metric: Metric, basis: Basis?, figure: Int)?
         var broaderHeads: Set<Int> = []
         var previousClause: (metric: Metric, basis: Basis?, stored: Bool, openedList: Bool, figure: Int?)?
         // **其中 lists whose head is in the sentence before**: "2024年共支出1211.89万元。其中，基本支出573.36万元".
@@ -272,7 +325,6 @@ struct NarrativeReader {
                 documentUnit.map { !UnitNameText.sameUnit($0, name.1) } ?? true
             }
             var armed: Metric?
-            var armedByName = false
             var clean = false
             var consumed = false
             var clauseBasis: Basis?
@@ -281,13 +333,15 @@ struct NarrativeReader {
             var change = false
             var storedMetric: Metric?
             var storedFigure: Int?
+            var clauseLookAlike: String?
+            var embedded = false
             if tokens.contains(where: { if case .approval = $0 { return true } else { return false } }) { approvalContext = true }
             // "已保2850.51万元" after "应保2855.08万元", "2022年42187万元" after
             // "2023年固定资产投资53071.24万元", "支出决算为14.27万元" after "…预算为18.60万元":
             // the previous clause's metric goes on, when that clause stored it and was not a 其中 item.
             let meaningful = tokens.filter {
                 switch $0 {
-                case .filler, .connector: return false
+                case .filler, .connector, .spending(total: false): return false
                 default: return true
                 }
             }
@@ -301,11 +355,20 @@ struct NarrativeReader {
                 default: break
                 }
             }
+            // **Budgets inside a rate**: "完成486.37万元，完成年初预算数902万元的53.9%" — the
+            // metric's budget, of the clause before (a 其中 item too).
+            if meaningful.count == 3, case let .basis(basis) = meaningful[0], case let .number(_, unit) = meaningful[1],
+               unit == "万元" || unit == "亿元", case let .number(_, rate) = meaningful[2], rate == "%",
+               let previous = previousClause, previous.stored, previous.basis != basis, !startsList {
+                armed = previous.metric; clean = true
+                embedded = true
+            }
             if startsList && !listOpen {
                 listOpen = true
                 listValid = previousClause?.stored == true
                 listBasis = previousClause?.basis
                 listHead = previousClause.flatMap { clause in clause.figure.map { (clause.metric, $0) } }
+                listParts = previousClause == nil ? previousLookAlike.flatMap { PhraseRules.lookAlikeParts[$0] } ?? [] : []
             }
             var qualified = false
             for token in tokens {
@@ -317,20 +380,21 @@ struct NarrativeReader {
                         metric = companion
                     }
                     armed = qualified ? nil : metric
-                    armedByName = !qualified
                     clean = !qualified
                     consumed = false
                     change = false
                     qualified = false
-                case .lookAlike:
+                case let .lookAlike(key):
                     armed = nil
                     clean = false
                     qualified = false
+                    clauseLookAlike = key
                 case let .spending(total):
-                    if armed != nil && armedByName && clean && !consumed { continue }      // 公务接待费支出3.92万元
+                    // 公务接待费支出3.92万元; "…预算为18.60万元，支出决算为14.27万元" (the metric goes on).
+                    if let metric = armed, clean, !consumed, metric.unit == "万元",
+                       !PhraseRules.incomeMetrics.contains(metric.code) { continue }
                     if total {
                         armed = catalog.metric(code: "total_expenditure")
-                        armedByName = true
                         clean = true
                         consumed = false
                     } else {
@@ -353,12 +417,15 @@ struct NarrativeReader {
                     lastYearSameQuarter = true
                     if consumed { consumed = false }
                 case let .basis(basis):
-                    clauseBasis = basis
+                    // "由年初预算2,980万元调整为3,080万元": a second basis names a second figure.
+                    if consumed, let stored = storedFigure, reading.figures[stored].basis != basis { consumed = false }
+                    clauseBasis = carry.draftSection && basis == .budget ? .initial : basis
                 case .connector, .approval:
                     break
                 case .change:
                     change = true
                 case .filler:
+                    if embedded && !consumed { continue }     // "占调整预算1.42亿元的…": 占 is part of the phrase
                     clean = false
                     qualified = false
                 case .ratioPart:
@@ -367,13 +434,14 @@ struct NarrativeReader {
                     defer { change = false }
                     let known = ["万元", "亿元", "元", "人", "名", "位", "万人", "%", "分"].contains(unit)
                     guard !change else { continue }
-                    if unit == "亿元" {
+                    if unit == "亿元" && !allowsHundredMillions {
                         // A unit's own figures are in 万元; 亿元 in prose is a county's total.
                         unread("\(number)亿元: an amount in 亿元 is not a unit's own figure")
                         continue
                     }
                     guard let metric = armed, clean, !consumed else {
-                        if known { unread("\(number)\(unit): no catalogue name right before it") }
+                        // A share or a rate with no name before it (占88.52%, 完成预算的96.31%) is understood: no figure.
+                        if known && unit != "%" { unread("\(number)\(unit): no catalogue name right before it") }
                         continue
                     }
                     // Money and people need their unit; a ratio (财政供养比230) has none.
@@ -397,11 +465,14 @@ struct NarrativeReader {
                     } else if let explicit = clauseBasis {
                         basis = explicit
                     } else if listOpen {
-                        guard listValid else {
+                        guard listValid || listParts.contains(metric.code) else {
                             unread("\(metric.code) \(number)\(unit): a 其中 item of something that is not a catalogue figure")
                             continue
                         }
-                        basis = listBasis
+                        basis = listValid ? listBasis : .final
+                    }
+                    if basis == nil, carry.draftSection, approvalContext {
+                        basis = .initial                  // 2022年预算草案：…支出安排3,240万元
                     }
                     if basis == nil {
                         if initialContext || approvalContext {
@@ -421,8 +492,9 @@ struct NarrativeReader {
                             figure.quarter = statedQuarter ?? (ofThePeriod ? documentPeriod?.quarter ?? 0 : 0)
                         }
                         storedFigure = reading.figures.count
+                        if embedded { marks.embeddedBudgets.insert(reading.figures.count) }
                         if clauseText.contains(PhraseRules.combinedRetiredWords[0]) && metric.code == "staff_retired" {
-                            combined.insert(reading.figures.count)
+                            marks.combinedRetirees.insert(reading.figures.count)
                         }
                         reading.figures.append(figure)
                         // **Totals with parts**: a part of the head's own kind makes the head a broader total.
@@ -440,32 +512,27 @@ struct NarrativeReader {
                     }
                 }
             }
+            // A budget inside a rate is an aside: the clause before stays the one a 其中 list follows.
+            if embedded { continue }
             if let metric = storedMetric ?? armed {
                 let stored = storedMetric != nil
                 let basis = stored ? reading.figures.last?.basis : clauseBasis
                 previousClause = (metric, basis, stored, listOpen, storedFigure)
+                if stored, !listOpen, let figure = storedFigure { lastStored = (metric, basis, figure) }
             } else {
                 previousClause = nil
             }
+            previousLookAlike = storedMetric == nil && armed == nil ? clauseLookAlike : nil
         }
-        if let previous = previousClause, previous.stored, let figure = previous.figure, !previous.openedList {
-            carry.head = (previous.metric, previous.basis, figure)
-        }
-        dropBroaderTotals(broaderHeads, from: &reading)
+        // A sentence opening with 其中 lists the parts of the last figure stated before it.
+        if let head = lastStored, head.figure < reading.figures.count { carry.head = head }
+        var drop: [Int: String] = [:]
+        for head in broaderHeads { drop[head] = "a total whose parts are of its own kind (实有人数 with 在职 and 退休 …), or count transfers in" }
         // One sentence giving one key two values contradicts itself: keep neither.
-        dropSelfContradictions(from: &reading, sentence: raw, line: line)
-    }
-
-    /// Totals whose parts show them broader than their metric (``PhraseRules/broaderThan``).
-    private func dropBroaderTotals(_ heads: Set<Int>, from reading: inout DocumentReading) {
-        guard !heads.isEmpty else { return }
-        for index in heads.sorted() {
-            let figure = reading.figures[index]
-            reading.unread.append(UnreadLine(line: figure.line, text: figure.text,
-                                             reason: "\(figure.metric) \(figure.value): a total whose parts are of its own kind (实有人数 with 在职 and 退休 …), not stored",
-                                             cell: figure.cell))
+        for index in selfContradictions(in: reading, sentence: raw, line: line, excluding: Set(drop.keys)) {
+            drop[index] = "the sentence states two values for it"
         }
-        reading.figures = reading.figures.enumerated().filter { !heads.contains($0.offset) }.map(\.element)
+        Self.drop(drop, from: &reading, marks: &marks)
     }
 
     /// A heading line: numbered (一、 （二） 3.) and short, without sentence punctuation.
@@ -497,21 +564,13 @@ struct NarrativeReader {
     }
 
     /// Figures of this sentence that give the same metric, year and basis two values.
-    private func dropSelfContradictions(from reading: inout DocumentReading, sentence: String, line: Int) {
-        let mine = reading.figures.indices.filter { reading.figures[$0].text == sentence && reading.figures[$0].line == line
-            && reading.figures[$0].part == "narrative" }
+    private func selfContradictions(in reading: DocumentReading, sentence: String, line: Int, excluding: Set<Int>) -> Set<Int> {
+        let mine = reading.figures.indices.filter { !excluding.contains($0) && reading.figures[$0].text == sentence
+            && reading.figures[$0].line == line && reading.figures[$0].part == "narrative" }
+        func key(_ figure: DocumentFigure) -> String { "\(figure.metric)|\(figure.year)|\(figure.quarter)|\(figure.basis.rawValue)" }
         var values: [String: Set<Int64>] = [:]
-        for index in mine {
-            let figure = reading.figures[index]
-            values["\(figure.metric)|\(figure.year)|\(figure.basis.rawValue)", default: []].insert(figure.value.e6)
-        }
-        let contradicted = Set(values.filter { $0.value.count > 1 }.keys)
-        guard !contradicted.isEmpty else { return }
-        let drop = Set(mine.filter { contradicted.contains("\(reading.figures[$0].metric)|\(reading.figures[$0].year)|\(reading.figures[$0].basis.rawValue)") })
-        for key in contradicted.sorted() {
-            reading.unread.append(UnreadLine(line: line, text: sentence, reason: "\(key.replacingOccurrences(of: "|", with: " ")): the sentence states two values", cell: reading.figures[drop.first!].cell))
-        }
-        reading.figures = reading.figures.enumerated().filter { !drop.contains($0.offset) }.map(\.element)
+        for index in mine { values[key(reading.figures[index]), default: []].insert(reading.figures[index].value.e6) }
+        return Set(mine.filter { values[key(reading.figures[$0])]!.count > 1 })
     }
 
     /// Names, numbers with units, years, basis words, connectors and change
@@ -531,7 +590,9 @@ struct NarrativeReader {
                text[index...(index + 3)].allSatisfy(\.isNumber), text[index + 4] == "年",
                let year = Int(String(text[index...(index + 3)])), (1990...2100).contains(year),
                index == 0 || !(text[index - 1].isASCII && text[index - 1].isNumber) {
+                // After 较/比 a year is a comparison; after 剔除/扣除 an adjustment: either way the clause's own.
                 let comparison = index > 0 && Self.comparisonYearPrefixes.contains(text[index - 1])
+                    || Self.adjustmentWords.contains { index >= $0.count && matches($0, at: index - $0.count) }
                 tokens.append(comparison ? .comparisonYear(year) : .year(year))
                 index += 5
                 if index < text.count, text[index] == "度" || text[index] == "末" || text[index] == "终" { index += 1 }
@@ -566,7 +627,7 @@ struct NarrativeReader {
             // A name, unless a longer basis word starts here ("预算调整数" is a basis, not 预算调整).
             let longestBasis = Self.basisWords.filter { matches($0.0, at: index) }.map(\.0.count).max() ?? 0
             for (key, metric) in names where matches(key, at: index) && key.count >= longestBasis {
-                tokens.append(metric.map { .metric($0) } ?? .lookAlike); index += key.count; continue outer
+                tokens.append(metric.map { .metric($0) } ?? .lookAlike(key)); index += key.count; continue outer
             }
             for word in PhraseRules.spendingTotals where matches(word, at: index) {
                 tokens.append(.spending(total: true)); index += word.count; continue outer

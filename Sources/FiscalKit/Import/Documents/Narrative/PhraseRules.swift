@@ -9,12 +9,17 @@ enum PhraseRules {
     /// **Connectors**: "“三公”经费支出共计9.07万元", "一般公共预算收入实现111.11万元",
     /// "编制人数为65人", "收入总额达到120万元". Longest first.
     static let connectors = ["累计完成", "达到", "合计", "共计", "总计", "总额", "累计", "实现", "完成", "其中", "为", "是", "共",
-                             "达", "计", "约", ":"].sorted { $0.count > $1.count }
+                             "达", "计", "约", "由", ":"].sorted { $0.count > $1.count }
 
     /// **Spending words**: 支出 right after a name is part of the phrase
     /// ("公务接待费支出3.92万元"); 共支出 / 支出共计 / 全年支出 with no name before
     /// them are the unit's total spending ("2024年共支出1211.89万元").
     static let spendingTotals = ["全年总支出", "全年支出", "共支出", "支出共计", "支出合计", "总计支出"]
+    /// Income metrics: 支出 after one of them names the spending, another quantity
+    /// ("一般公共预算财政拨款全年预算数2509.89万元，决算支出2520.6万元").
+    static let incomeMetrics: Set<String> = ["general_budget_funds", "government_fund_funds", "other_funds", "total_funds",
+                                             "fiscal_revenue", "tax_revenue", "nontax_revenue", "current_income",
+                                             "total_income", "transfer_income"]
 
     /// **Scope words**: 财政拨款 after a "三公" name is its usual scope
     /// ("“三公”经费财政拨款支出决算14.27万元"); after any other name it makes
@@ -78,9 +83,11 @@ enum PhraseRules {
     /// 推广中心在职人员18人") states that unit's figures, not the document's.
     static let subUnitWords = ["所属单位", "下属单位", "二级单位", "所属二级", "下属二级"]
 
-    /// **Fund budgets**: a sentence about 政府性基金 (or 国有资本经营, 社保基金)
-    /// states that budget's totals, not the general budget's: "政府性基金收入412万元，
-    /// …收入总计430.30万元" is no 收入总计 of the unit.
+    /// **Fund budgets**: a sentence about 政府性基金 (or 国有资本经营, 社保基金) —
+    /// one that names the fund before its first number — states that budget's
+    /// totals, not the general budget's: "政府性基金收入412万元，…收入总计430.30万元"
+    /// is no 收入总计 of the unit; "本年收入合计2,843.12万元，其中：…政府性基金预算
+    /// 财政拨款收入120万元" is.
     static let fundWords = ["政府性基金", "国有资本经营", "社会保险基金", "社保基金", "基金预算"]
     /// Metrics that a fund sentence's totals would be mistaken for.
     static let generalBudgetTotals: Set<String> = ["total_income", "expenditure_total", "current_income", "total_expenditure",
@@ -89,6 +96,18 @@ enum PhraseRules {
 
     /// **Single months**: "9月当月入库税收收入186.40万元" is one month's, not the year to date.
     static let singleMonthWords = ["当月", "本月", "单月"]
+
+    /// **Parts of a look-alike**: a 部门决算 states 人员经费 and 公用经费 as the parts of
+    /// 一般公共预算财政拨款基本支出 ("…基本支出2,198.60万元，其中：人员经费2,041.55万元；
+    /// 公用经费157.05万元") — they are the unit's 人员经费 and 公用经费 as the
+    /// template defines them, though their head is no catalogue figure.
+    static let lookAlikeParts: [String: Set<String>] = [
+        "一般公共预算财政拨款基本支出": ["personnel_expenditure", "public_funds"],
+        "财政拨款基本支出": ["personnel_expenditure", "public_funds"],
+        "一般公共预算基本支出": ["personnel_expenditure", "public_funds"],
+        // "财政拨款收入1,236.40万元，其中一般公共预算财政拨款收入1,036.40万元，政府性基金…200.00万元".
+        "财政拨款收入": ["general_budget_funds", "government_fund_funds"],
+    ]
 
     /// **Combined retirees**: 离退休人员 counts 离休 too; it is the retirees only when
     /// the document states no 退休 figure of its own.
