@@ -67,7 +67,8 @@ struct NarrativeReader {
     /// A sentence about the whole county states the county's figures, not the unit's.
     static let areaWords = ["全县", "全市", "全省", "全区", "全州", "我县", "本县", "县本级", "我市", "本市"]
     /// Words right before a name that make it a different quantity (人均公用经费, 村级…, 结转…).
-    static let qualifiers = ["人均", "村级", "下拨", "结转", "拨付", "补助", "代管", "村", "户均"]
+    static let qualifiers = ["人均", "村级", "下拨", "结转", "拨付", "补助", "代管", "村", "户均",
+                             "国(境)外", "国（境）外", "境外", "国外", "外事", "国内"]
     /// Approval words: with 年初 or alone they leave the basis unsaid.
     static let approvalWords = ["批复", "安排", "预计", "预估", "估计"]
     /// Metrics never read from prose: 满意度 there is about one service (水质, 饮水 …).
@@ -273,9 +274,13 @@ struct NarrativeReader {
                 return
             }
             statedQuarter = quarter
-            // The phrase is no figure; a year inside it ("截止2024年12月31日") stays.
-            let year = CellText.leadingYear(String(text[found.range])).map { "\($0)年" } ?? ""
-            text.replaceSubrange(found.range, with: year)
+            // Digits of the phrase (1-6月, 截至9月底) are no figure; a year inside it
+            // ("截止2024年12月31日") stays. Words (上半年, 年末, 全年支出) stay as they are.
+            let phrase = String(text[found.range])
+            if phrase.contains(where: { $0.isASCII && $0.isNumber }) {
+                let year = CellText.leadingYear(phrase).map { "\($0)年" } ?? ""
+                text.replaceSubrange(found.range, with: year)
+            }
         }
         if StatedPeriod.mentionsMonth(text) || PhraseRules.singleMonthWords.contains(where: { text.contains($0) }) {
             if raw.range(of: #"[0-9.]+\s*(万元|人|%)"#, options: .regularExpression) != nil {

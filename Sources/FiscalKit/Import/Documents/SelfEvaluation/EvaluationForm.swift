@@ -7,6 +7,7 @@ enum EvaluationForm {
     static func read(_ rows: [[TextCell]], year: Int?, part: String, catalog: MetricCatalog,
                          into reading: inout DocumentReading) {
         guard let year else { return }
+        let rows = rows.allSatisfy({ $0.count == 1 }) ? regroupSingleCells(rows) : rows
         var header: [TextCell]?
         for row in rows {
             let keys = row.map { TextNormalization.key($0.text) }
@@ -90,5 +91,43 @@ enum EvaluationForm {
             reading.figures.append(DocumentFigure(metric: "self_score", year: year, basis: .final, value: value,
                                                   part: part, line: last.line, text: "\(row[0].text)：\(last.text)", cell: last.cell))
         }
+    }
+
+    /// A form exported one cell per line: the 年初预算数 … 自评得分 headings, then
+    /// 年度资金总额 with exactly one value per heading, and 总分 with its numbers,
+    /// rebuilt as rows. Anything that does not line up stays a row of one cell.
+    static func regroupSingleCells(_ rows: [[TextCell]]) -> [[TextCell]] {
+        let cells = rows.map { $0[0] }
+        var result: [[TextCell]] = []
+        var headings: [TextCell] = []
+        var index = 0
+        func isHeading(_ key: String) -> Bool {
+            ["年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "自评得分", "得分"].contains(key)
+        }
+        while index < cells.count {
+            let key = TextNormalization.key(cells[index].text)
+            if key == "年初预算数" {
+                var end = index
+                while end < cells.count, isHeading(TextNormalization.key(cells[end].text)) { end += 1 }
+                headings = Array(cells[index..<end])
+                result.append([TextCell(text: "", line: cells[index].line)] + headings)
+                index = end
+                continue
+            }
+            let values = cells[(index + 1)...].prefix { CellText.isValueCell($0.text) }
+            if key == "年度资金总额", !headings.isEmpty, values.count == headings.count {
+                result.append([cells[index]] + values)
+                index += 1 + values.count
+                continue
+            }
+            if key == "总分" || key == "合计", values.count >= 2 {
+                result.append([cells[index]] + values)
+                index += 1 + values.count
+                continue
+            }
+            result.append([cells[index]])
+            index += 1
+        }
+        return result
     }
 }

@@ -133,6 +133,14 @@ enum LabelledTable {
     static func rowMetric(_ label: String, tableName: String, side: String, vocabulary: DocumentVocabulary) -> Metric? {
         let cleaned = CellText.metricLabel(label)
         let tableKey = TextNormalization.key(tableName).replacingOccurrences(of: "\"", with: "")
+        // A table of 财政拨款 only (财政拨款收入支出决算总表, 一般公共预算财政拨款支出决算表):
+        // its 本年收入合计, 总计, 基本支出 … are the appropriation's, not the unit's; only
+        // rows that name their own scope (一般公共预算财政拨款收入) are read. "三公" tables
+        // are 财政拨款 by definition.
+        if tableKey.contains("财政拨款") && !tableKey.contains("三公经费") {
+            guard cleaned.contains("财政拨款"), let metric = vocabulary.metric(named: cleaned) else { return nil }
+            return metric
+        }
         if cleaned == "合计" || cleaned == "总计" {
             if tableKey.contains("三公经费") { return vocabulary.catalog.metric(code: "three_public_total") }
             if cleaned == "总计" && side == "收入" { return vocabulary.catalog.metric(code: "total_income") }
