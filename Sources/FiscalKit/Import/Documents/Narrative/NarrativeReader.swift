@@ -268,7 +268,9 @@ struct NarrativeReader {
         text = bracketsAsLists(text)
         // Year-to-date words: 1-6月, 上半年, 截至9月底 → the quarter of the executed figures.
         var statedQuarter: Int?
+        var withoutPeriod = text
         if let found = StatedPeriod.find(in: text) {
+            withoutPeriod.removeSubrange(found.range)
             guard let quarter = found.period.quarter else {
                 unread("\(found.period.description): not a quarter, so not stored")
                 return
@@ -282,7 +284,7 @@ struct NarrativeReader {
                 text.replaceSubrange(found.range, with: year)
             }
         }
-        if StatedPeriod.mentionsMonth(text) || PhraseRules.singleMonthWords.contains(where: { text.contains($0) }) {
+        if StatedPeriod.mentionsMonth(withoutPeriod) || PhraseRules.singleMonthWords.contains(where: { text.contains($0) }) {
             if raw.range(of: #"[0-9.]+\s*(万元|人|%)"#, options: .regularExpression) != nil {
                 unread("a month or a date (月, 季度, 当月): not the year's or a quarter's figures")
             }

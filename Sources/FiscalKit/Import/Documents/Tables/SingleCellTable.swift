@@ -40,12 +40,17 @@ enum SingleCellTable {
         return found
     }
 
+    /// A column heading: 项目, 行次, a side (收入/支出), or a year and a basis
+    /// (2023年决算数, 年初预算数, 金额, 1-9月执行数) — short, no row label (一、…收入).
     static func isHeading(_ text: String) -> Bool {
-        let key = TextNormalization.key(text)
+        var key = TextNormalization.key(text)
         // 栏次 starts the row of column numbers, after the header.
-        guard !key.isEmpty, key.count <= 16, key != "栏次", !CellText.isValueCell(text) else { return false }
-        return LabelledTable.isLabelHeading(text) || LabelledTable.ordinalWords.contains(key)
-            || LabelledTable.basis(of: key) != nil || sideWords.contains(key)
+        guard !key.isEmpty, key.count <= 12, key != "栏次", !CellText.isValueCell(text) else { return false }
+        if LabelledTable.labelWords.contains(key) || LabelledTable.ordinalWords.contains(key) || sideWords.contains(key) { return true }
+        key = key.replacingOccurrences(of: #"^[0-9]{4}年度?"#, with: "", options: .regularExpression)
+        key = key.replacingOccurrences(of: #"^(1-[0-9]{1,2}月|上半年|前三季度|一季度|全年|本年|上年|上年同期)"#, with: "", options: .regularExpression)
+        return key.isEmpty || ["金额", "决算数", "预算数", "执行数", "年初预算数", "调整预算数", "预算调整数", "全年预算数",
+                               "全年执行数", "完成数", "实际数", "本年数", "上年数", "同期", "决算", "预算"].contains(key)
     }
 
     /// A header of headings starting at `start`, then rows that fit it.

@@ -1,0 +1,185 @@
+import Foundation
+import Testing
+@testable import FiscalKit
+
+/// One test per phrase rule of ``PhraseRules`` (and the periods of
+/// ``StatedPeriod``), each on sentences written for it, figures computed by hand.
+@Suite("Prose, rule by rule")
+struct NarrativeRuleTests {
+    static let report = "青禾县统计局2024年度部门整体支出绩效自评报告\n"
+    static let township = "关于青禾县石门镇2024年财政决算的报告\n"
+
+    /// The figures a document's prose gives: "metric year[ Qn] basis value".
+    func figures(_ body: String, title: String = Self.report) -> [String] {
+        DocumentReader.read(title + body, catalog: MetricCatalog.embedded()).figures.map {
+            "\($0.metric) \($0.year)\($0.quarter == 0 ? "" : " Q\($0.quarter)") \($0.basis.rawValue) \($0.value)"
+        }
+    }
+
+    func unread(_ body: String, title: String = Self.report) -> [String] {
+        DocumentReader.read(title + body, catalog: MetricCatalog.embedded()).unread.map(\.reason)
+    }
+
+    @Test("thousands separators: a comma inside a number is no clause break; a malformed number is not stored")
+    func thousandsSeparators() {
+        #expect(figures("2024年共支出1,867.48万元。\n") == ["total_expenditure 2024 final 1867.48"])
+        #expect(figures("2024年共支出1，867.48万元。\n") == ["total_expenditure 2024 final 1867.48"])
+        #expect(figures("2024年常住人口38,216人。\n") == ["resident_population 2024 final 38216"])
+        // ",867.48" lost its leading digit: a clause of a lone number, not a figure.
+        #expect(figures("2024年支出总计,867.48万元。\n").isEmpty)
+        // "5,12" is not a group of three: two numbers, neither with a name right before it.
+        #expect(figures("2024年税收收入5,12万元。\n").isEmpty)
+    }
+
+    @Test("head counts in 人, 名, 位; 人次 and 批次 are no head counts")
+    func headCounts() {
+        #expect(figures("截止2024年12月31日，核定编制25名，退休职工6名，在职人员22位。\n")
+                == ["staff_authorized 2024 final 25", "staff_retired 2024 final 6", "staff_in_service 2024 final 22"])
+        // 事业编制 is a part of 编制, no figure of the catalogue.
+        #expect(figures("2024年事业编制25名。\n").isEmpty)
+        #expect(figures("2024年公务接待41批次，326人次。\n").isEmpty)
+    }
+
+    @Test("words between a name and its number: 共计, 合计, 总计, 实现, 完成, 为, 达, 达到, 共, 支出")
+    func connectors() {
+        #expect(figures("2024年“三公”经费支出共计9.07万元。\n") == ["three_public_total 2024 final 9.07"])
+        #expect(figures("2024年全镇一般公共预算收入实现111.11万元。\n", title: Self.township)
+                == ["fiscal_revenue 2024 final 111.11"])
+        #expect(figures("2024年共支出1211.89万元。\n") == ["total_expenditure 2024 final 1211.89"])
+        #expect(figures("2024年政府采购金额达到36.2万元，公用经费合计120万元，编制人数为58人。\n")
+                == ["government_procurement 2024 final 36.2", "public_funds 2024 final 120", "staff_authorized 2024 final 58"])
+        #expect(figures("2024年公务接待费支出3.92万元，机关运行经费总计108.64万元。\n")
+                == ["official_reception 2024 final 3.92", "operating_funds 2024 final 108.64"])
+        // After an income, 支出 names the spending: another quantity.
+        #expect(figures("一般公共预算财政拨款全年预算数2509.89万元，决算支出2520.6万元。\n")
+                == ["general_budget_funds 2024 budget 2509.89"])
+    }
+
+    @Test("其中 lists whose head is in the sentence before")
+    func listHeadInSentenceBefore() {
+        #expect(figures("2024年共支出1211.89万元。其中，基本支出573.36万元，项目支出638.53万元。\n") == [
+            "total_expenditure 2024 final 1211.89", "basic_expenditure 2024 final 573.36", "project_expenditure 2024 final 638.53",
+        ])
+        // The list takes the head's basis.
+        #expect(figures("2024年“三公”经费预算数12万元。其中：公务接待费4万元。\n")
+                == ["three_public_total 2024 budget 12", "official_reception 2024 budget 4"])
+    }
+
+    @Test("components in brackets: read as the figure's 其中 list; other asides are dropped")
+    func componentsInBrackets() {
+        #expect(figures("2024年公务用车购置及运行维护费21万元（公务用车购置费0万元、公务用车运行维护费21万元）。\n") == [
+            "vehicle_total 2024 final 21", "vehicle_purchase 2024 final 0", "vehicle_operation 2024 final 21",
+        ])
+        #expect(figures("2024年非税收入征收成本122.8万元（按收入任务的30%拨付）。\n") == ["nontax_collection_cost 2024 final 122.8"])
+    }
+
+    @Test("totals with parts: the total is the figure, its parts are not; parts alone are not summed")
+    func totalsWithParts() {
+        #expect(figures("2024年编制人数为65人（其中行政编制30人，事业编制35人）。\n") == ["staff_authorized 2024 final 65"])
+        #expect(figures("2024年行政编制20人、事业编制21人。\n").isEmpty)
+        // 实有人数 that counts the retirees too is broader than the staff in service: its parts are stored.
+        #expect(figures("截至2024年12月31日，实有人数71人，其中：在职人员52人，退休人员17人。\n")
+                == ["staff_in_service 2024 final 52", "staff_retired 2024 final 17"])
+        #expect(unread("截至2024年12月31日，实有人数71人，其中：在职人员52人，退休人员17人。\n").contains {
+            $0.contains("staff_in_service 71") && $0.contains("its own kind")
+        })
+    }
+
+    @Test("synonyms: 公务用车购置, 在职在编人员, 实有人数, 退休职工, 离退休人员 (not when 退休 is stated), 支出共计, 共支出")
+    func synonyms() {
+        #expect(figures("2024年公务用车购置0万元，在职在编人员31人，退休职工9人。\n")
+                == ["vehicle_purchase 2024 final 0", "staff_in_service 2024 final 31", "staff_retired 2024 final 9"])
+        #expect(figures("2024年实有人数40人，支出共计520万元。\n")
+                == ["staff_in_service 2024 final 40", "total_expenditure 2024 final 520"])
+        #expect(figures("2024年离退休人员12人。\n") == ["staff_retired 2024 final 12"])
+        // 离退休 counts 离休 too: with 退休 stated on its own, 退休 is the figure.
+        #expect(figures("2024年离退休人员12人。2024年退休人员11人。\n") == ["staff_retired 2024 final 11"])
+    }
+
+    @Test("changes and rates are never the figure itself")
+    func changesAndRates() {
+        #expect(figures("2024年“三公”经费决算9.07万元，较年初预算数减少10.93万元，下降54.65%，较上年增长9.0%。\n")
+                == ["three_public_total 2024 final 9.07"])
+        #expect(figures("2024年税收收入增收143.28万元。\n").isEmpty)
+    }
+
+    @Test("periods: year-to-date words make executed figures a quarter's; a month that ends no quarter is not stored")
+    func periods() {
+        let township = "青禾县石门镇2024年财政收支执行情况\n"
+        #expect(figures("1-6月，全镇一般公共预算收入完成486.37万元。\n", title: township) == ["fiscal_revenue 2024 Q2 final 486.37"])
+        #expect(figures("截至9月底，全镇税收收入完成1,492.17万元。\n", title: township) == ["tax_revenue 2024 Q3 final 1492.17"])
+        #expect(figures("一季度，全镇非税收入完成74.29万元。\n", title: township) == ["nontax_revenue 2024 Q1 final 74.29"])
+        // The year's budget in a year-to-date sentence stays the year's.
+        #expect(figures("全年税收收入预算1,980万元。\n", title: township) == ["tax_revenue 2024 budget 1980"])
+        #expect(figures("1-5月，全镇税收收入完成348.66万元。\n", title: township).isEmpty)
+        #expect(figures("6月当月完成税收收入93.15万元。\n", title: township).isEmpty)
+        // A report of the first half: its executed figures are year to date, its budgets the year's.
+        let half = "柳溪乡2024年上半年财政预算执行情况的报告\n来源：青禾县柳溪乡人民政府\n\n"
+        #expect(figures("全乡一般公共预算支出完成1,688.54万元，完成年初预算3,380万元的49.96%。\n", title: half)
+                == ["general_budget_expenditure 2024 Q2 final 1688.54", "general_budget_expenditure 2024 initial 3380"])
+    }
+
+    @Test("budgets inside a rate belong to the line before; one reused for several lines is the whole budget")
+    func budgetsInsideARate() {
+        #expect(figures("2024年全镇税收收入完成412.08万元，完成年初预算数760万元的54.2%。\n", title: Self.township)
+                == ["tax_revenue 2024 final 412.08", "tax_revenue 2024 initial 760"])
+        let reused = """
+            2024年全镇税收收入完成412.08万元，完成年初预算数1,420万元的29.0%。
+            2024年全镇非税收入完成74.29万元，完成年初预算数1,420万元的5.2%。
+
+            """
+        #expect(figures(reused, title: Self.township) == ["tax_revenue 2024 final 412.08", "nontax_revenue 2024 final 74.29"])
+    }
+
+    @Test("distributive lists (各是, 分别为) are not read")
+    func distributiveLists() {
+        #expect(figures("2024年度收、支总计各是4125.49,4143.91万元。\n").isEmpty)
+        #expect(figures("2023年、2024年税收收入分别为700万元、823万元。\n").isEmpty)
+    }
+
+    @Test("a clause about another unit is not the document's")
+    func otherUnits() {
+        let text = "截至2024年12月31日，本局在职人员52人。所属单位中，青禾县农业技术推广中心在职人员18人。\n"
+        #expect(figures(text) == ["staff_in_service 2024 final 52"])
+        #expect(figures("2024年青禾县财政局在职人员40人。\n").isEmpty)
+    }
+
+    @Test("a fund budget's totals are not the general budget's")
+    func fundBudgets() {
+        let text = "一、一般公共预算\n2024年全镇收入总计4,886.36万元。\n二、政府性基金预算收支\n2024年全镇政府性基金收入412万元，收入总计430.30万元。\n"
+        #expect(figures(text, title: Self.township) == ["total_income 2024 final 4886.36"])
+    }
+
+    @Test("look-alikes are other quantities: 财政总收入, 一般公共预算财政拨款基本支出 …")
+    func lookAlikes() {
+        #expect(figures("2024年全镇财政总收入完成4,312万元。\n", title: Self.township).isEmpty)
+        // …but its parts 人员经费 and 公用经费 are the unit's (the 部门决算 convention).
+        let accounts = "青禾县林业局2024年度部门决算\n"
+        #expect(figures("2024年一般公共预算财政拨款基本支出612.50万元，其中：人员经费566.32万元，公用经费46.18万元。\n", title: accounts)
+                == ["personnel_expenditure 2024 final 566.32", "public_funds 2024 final 46.18"])
+    }
+
+    @Test("revenue is tax plus non-tax in a revenue report; with transfers counted in it is not stored")
+    func revenueIsTaxPlusNontax() {
+        let wider = "2024年全乡一般公共预算收入累计实现3,126万元。其中：税收收入286万元，非税收入74万元，上级补助收入2,766万元。\n"
+        #expect(figures(wider, title: Self.township)
+                == ["tax_revenue 2024 final 286", "nontax_revenue 2024 final 74", "transfer_income 2024 final 2766"])
+        let sum = "2024年全镇一般公共预算收入完成1,520.18万元，其中：税收收入1,268.45万元，非税收入251.73万元。\n"
+        #expect(figures(sum, title: Self.township)
+                == ["fiscal_revenue 2024 final 1520.18", "tax_revenue 2024 final 1268.45", "nontax_revenue 2024 final 251.73"])
+    }
+
+    @Test("parts that contradict their total in one paragraph: none of them is stored")
+    func partsThatContradict() {
+        #expect(figures("2024年公务用车购置及运行维护费支出4.86万元。其中：公务用车购置支出0万元，公务用车运行维护支出0万元。\n").isEmpty)
+    }
+
+    @Test("a draft budget's figures are the year's initial ones; 力争 is a plan, 预计 an estimate")
+    func draftsAndPlans() {
+        let text = "二、2025年财政预算草案\n2025年一般公共预算支出安排3,240万元。其中：人员经费1,512万元。\n"
+        #expect(figures(text, title: Self.township)
+                == ["general_budget_expenditure 2025 initial 3240", "personnel_expenditure 2025 initial 1512"])
+        #expect(figures("力争全年一般公共预算收入完成950万元。\n", title: Self.township) == ["fiscal_revenue 2024 plan 950"])
+        #expect(figures("预计全年税收收入完成900万元。\n", title: Self.township).isEmpty)
+    }
+}
