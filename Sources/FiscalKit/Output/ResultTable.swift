@@ -105,8 +105,15 @@ private extension String {
 /// A table for the terminal: columns padded by display width (a Chinese
 /// character takes two columns), numbers right-aligned.
 enum TerminalTable {
+    /// Text longer than this many columns is cut with "…" in the terminal (a
+    /// sentence a figure was read from); CSV, JSON and Markdown keep all of it.
+    static let maxTextWidth = 60
+
     static func render(_ table: ResultTable) -> String {
-        let body = table.rows.map { $0.map(\.displayText) }
+        let body = table.rows.map { $0.map { cell -> String in
+            guard case .text = cell else { return cell.displayText }
+            return cut(cell.displayText, to: maxTextWidth)
+        } }
         var widths = table.columns.map { DisplayWidth.of($0) }
         for row in body {
             for (index, text) in row.enumerated() { widths[index] = max(widths[index], DisplayWidth.of(text)) }
@@ -123,6 +130,19 @@ enum TerminalTable {
         var lines = [line(table.columns), widths.map { String(repeating: "─", count: $0) }.joined(separator: "  ")]
         lines += body.map(line)
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func cut(_ text: String, to width: Int) -> String {
+        guard DisplayWidth.of(text) > width else { return text }
+        var result = ""
+        var used = 0
+        for character in text {
+            let next = DisplayWidth.of(String(character))
+            if used + next > width - 1 { break }
+            result.append(character)
+            used += next
+        }
+        return result + "…"
     }
 }
 
