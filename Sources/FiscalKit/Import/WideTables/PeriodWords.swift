@@ -99,16 +99,20 @@ enum PeriodWords {
         return found
     }
 
+    /// Periods ``StatedPeriod`` does not hold as year to date: a single quarter
+    /// or half (二季度, 下半年) cannot be stored; 1季度 and Q1 are the first quarter.
     private static let quarterWords: [(String, Quarter)] = [
-        ("前三季度", .quarter(3)), ("第一季度", .quarter(1)), ("一季度", .quarter(1)), ("1季度", .quarter(1)),
-        ("q1", .quarter(1)), ("上半年", .quarter(2)), ("全年", .quarter(0)),
+        ("1季度", .quarter(1)), ("q1", .quarter(1)),
         ("第二季度", .unsupported("第二季度")), ("二季度", .unsupported("二季度")), ("2季度", .unsupported("2季度")),
         ("第三季度", .unsupported("第三季度")), ("三季度", .unsupported("三季度")), ("3季度", .unsupported("3季度")),
         ("第四季度", .unsupported("第四季度")), ("四季度", .unsupported("四季度")), ("4季度", .unsupported("4季度")),
         ("下半年", .unsupported("下半年")),
     ]
 
-    /// The first period word of a key, where it is and what it means.
+    /// The first period word of a key, where it is and what it means: the
+    /// year-to-date words of ``StatedPeriod`` (上半年, 1-6月, 截至9月底, 全年 …),
+    /// the single periods above, and a lone month (6月), which is no period the
+    /// store holds.
     static func firstQuarter(in key: String) -> (Range<String.Index>, Quarter)? {
         var best: (Range<String.Index>, Quarter)?
         func consider(_ range: Range<String.Index>, _ quarter: Quarter) {
@@ -117,41 +121,15 @@ enum PeriodWords {
                 best = (range, quarter)
             }
         }
+        if let found = StatedPeriod.find(in: key) {
+            consider(found.range, found.period.quarter.map { .quarter($0) } ?? .unsupported(String(key[found.range])))
+        }
         for (word, quarter) in quarterWords {
             if let range = key.range(of: word) { consider(range, quarter) }
         }
-        // 1-6月, 1至6月, 1～6月份; 截至6月底, 截止12月31日; a lone 6月.
-        let patterns = [
-            #"(截至|截止)?(\d{1,2})(-|~|～|至|到|—|–|－)(\d{1,2})月份?(底|末)?"#,
-            #"(截至|截止)(\d{1,2})月(底|末|份|\d{1,2}日)?"#,
-            #"(\d{1,2})月份?"#,
-        ]
-        for (index, pattern) in patterns.enumerated() {
-            guard let range = key.range(of: pattern, options: .regularExpression) else { continue }
-            let text = String(key[range])
-            let numbers = text.split(whereSeparator: { !$0.isASCII || !$0.isNumber }).compactMap { Int($0) }
-            var quarter = Quarter.unsupported(text)
-            switch index {
-            case 0 where numbers.count >= 2 && numbers[0] == 1:
-                quarter = yearToDate(throughMonth: numbers[1]).map { .quarter($0) } ?? .unsupported(text)
-            case 1 where !numbers.isEmpty:
-                quarter = yearToDate(throughMonth: numbers[0]).map { .quarter($0) } ?? .unsupported(text)
-            default:
-                break
-            }
-            consider(range, quarter)
+        if let range = key.range(of: #"(\d{1,2})月份?"#, options: .regularExpression) {
+            consider(range, .unsupported(String(key[range])))
         }
         return best
-    }
-
-    /// 3 → quarter 1, 6 → 2, 9 → 3, 12 → 0 (the whole year); other months nil.
-    static func yearToDate(throughMonth month: Int) -> Int? {
-        switch month {
-        case 3: return 1
-        case 6: return 2
-        case 9: return 3
-        case 12: return 0
-        default: return nil
-        }
     }
 }
