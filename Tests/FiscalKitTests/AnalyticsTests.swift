@@ -56,10 +56,18 @@ struct AnalyticsTests {
         #expect(reported == [
             "衡山县财政局 2024 budget_execution_rate 94.26 100.00 -5.74 differs",       // the form's 94.26 %
             "衡山县财政局 2024 staff_control_rate 53 50.00 3.00 differs",               // the table's 53 %: 106 ÷ 212
+            // Rates named by the figure before them ("已保46394人，应保尽保率82%"; "覆盖率32.58%").
+            "邵阳县白仓镇人民政府 2022 benefit_coverage 82 82.00 0.00 matches",          // 46394 ÷ 56578 = 81.999…
+            "邵阳县白仓镇人民政府 2022 medical_insurance_coverage 114.51   cannot recompute: needs resident_population",
+            "邵阳县白仓镇人民政府 2022 social_insurance_coverage 31.9   cannot recompute: needs resident_population",
+            "邵阳县白仓镇人民政府 2023 medical_insurance_coverage 116.93 116.93 0.00 matches",   // 64786 ÷ 55407
+            "邵阳县白仓镇人民政府 2023 revenue_completion_rate 100 100.00 0.00 matches",
             "邵阳县白仓镇人民政府 2023 seven_items_change_rate -6.59 -6.59 0.00 matches",
+            "邵阳县白仓镇人民政府 2023 social_insurance_coverage 32.58 32.58 0.00 matches",      // 18050 ÷ 55407
             "邵阳县白仓镇人民政府 2023 staff_control_rate 97.62 97.62 0.00 matches",     // 164 ÷ 168 = 97.619…
             "邵阳县白仓镇人民政府 2023 supported_ratio 230 233.78 -3.78 differs",        // the report's 230
             "邵阳县白仓镇人民政府 2023 tax_completion_rate 102.9 102.90 0.00 matches",
+            "邵阳县白仓镇人民政府 2023 three_guarantees_coverage 99.84 99.84 0.00 matches",     // 2850.51 ÷ 2855.08
             "邵阳县白仓镇人民政府 2023 three_guarantees_share 74.53 74.53 0.00 matches",
         ])
         let chinese = try fiscal(["conflicts", "--reported", town, bureau]).stdout

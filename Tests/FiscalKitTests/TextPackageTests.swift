@@ -159,6 +159,13 @@ struct TextPackageTests {
             // "公务用车购置及运行费1万元（其中，公务用车购置费0万元，公务用车运行费1万元）": the
             // components in brackets, of the 三公 budget the sentence states.
             "2023|0|vehicle_purchase|budget": "0",
+            // Rates named by the figure before them, and 惠民惠农: "白仓镇2022年惠民惠农应保56578人，
+            // 已保46394人，应保尽保率82%"; "社保参保人数18050人，覆盖率32.58%".
+            "2022|0|benefit_eligible|final": "56578", "2022|0|benefit_covered|final": "46394",
+            "2022|0|benefit_coverage|reported": "82", "2023|0|revenue_completion_rate|reported": "100",
+            "2023|0|three_guarantees_coverage|reported": "99.84",
+            "2023|0|social_insurance_coverage|reported": "32.58", "2023|0|medical_insurance_coverage|reported": "116.93",
+            "2022|0|social_insurance_coverage|reported": "31.9", "2022|0|medical_insurance_coverage|reported": "114.51",
         ]
         for (key, value) in expected { #expect(facts["\(unit)|\(key)"] == value, "\(key)") }
         #expect(facts.count == expected.count)

@@ -27,22 +27,26 @@ public enum DocumentReader {
         let context = LabelledTable.Context(vocabulary: DocumentVocabulary(catalog: catalog, kind: reading.kind, township: township),
                                             year: reading.year, period: reading.identity.period)
 
-        enum Section { case none, table, form, sheet, project, narrative }
-        var section = Section.none
-        var sections: [(Section, [[TextCell]])] = []
+        enum Section { case table, form, sheet, project, narrative }
+        var section = Section.narrative
+        // Rows before the first part of a package: a document's own text (a 部门决算
+        // whose attachments include a 自评表 starts with its own 情况说明).
+        var sections: [(Section, [[TextCell]])] = [(.narrative, [])]
         for row in rows {
             let title = row.map(\.text).joined()
-            if title.contains("基础数据表") { section = .table; sections.append((.table, [])) }
+            // A part's title is a line of its own; "（部门整体支出绩效自评表…见附件）" in a sentence is not.
+            let isTitle = TextNormalization.trim(title).count <= 40 && !title.contains("。") && !title.contains("，")
+            if !isTitle { }
+            else if title.contains("基础数据表") { section = .table; sections.append((.table, [])) }
             else if title.contains("项目支出绩效自评表") { section = .project; sections.append((.project, [])) }
             else if title.contains("整体支出绩效自评表") && row.count > 1 || title.hasSuffix("整体支出绩效自评表") {
                 section = title.contains("部门（单位）") || title.contains("部门(单位)") ? .sheet : .form
                 sections.append((section, []))
             } else if title.contains("自评报告") && row.count == 1 { section = .narrative; sections.append((.narrative, [])) }
-            if section != .none { sections[sections.count - 1].1.append(row) }
+            sections[sections.count - 1].1.append(row)
         }
         // A document that is no package (部门决算, a "三公" note, a revenue
-        // report, or a report alone) is read whole: its tables and its prose.
-        if sections.isEmpty { sections = [(.narrative, rows)] }
+        // report, or a report alone) is read whole, as this first part: its tables and its prose.
         let year = reading.year
         for (kind, rows) in sections {
             switch kind {
@@ -50,10 +54,19 @@ public enum DocumentReader {
             case .form: EvaluationForm.read(rows, year: year, part: "form", catalog: catalog, into: &reading)
             case .sheet:
                 ScoringSheet.read(rows, into: &reading)
-                EvaluationForm.readTotal(rows, year: year, part: "sheet", into: &reading)
+                // Some units file the form under the sheet's title (部门（单位）整体支出绩效自评表
+                // with 年初预算数 … 全年执行数): its money rows are the form's.
+                let hasForm = rows.contains { row in
+                    let keys = row.map { TextNormalization.key($0.text) }
+                    return keys.contains("年初预算数") && keys.contains("全年执行数")
+                }
+                if hasForm {
+                    EvaluationForm.read(rows, year: year, part: "form", catalog: catalog, into: &reading)
+                } else {
+                    EvaluationForm.readTotal(rows, year: year, part: "sheet", into: &reading)
+                }
             case .narrative: readTablesAndProse(rows, context: context, unit: reading.unitName, into: &reading)
             case .project: ProjectForms.read(rows, into: &reading)
-            case .none: break
             }
         }
         // In a revenue report, 一般公共预算收入 is revenue only as 税收 + 非税; a

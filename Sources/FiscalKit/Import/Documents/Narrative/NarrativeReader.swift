@@ -28,9 +28,13 @@ struct NarrativeReader {
     let documentPeriod: StatedPeriod?
     /// The unit the document is about: a clause naming another unit is not read.
     let documentUnit: String?
-    /// A township's revenue report states its totals in 亿元 ("支出累计完成1.06亿元");
-    /// elsewhere an amount in 亿元 is the county's.
-    var allowsHundredMillions: Bool { vocabulary.kind == .revenueReport }
+    /// A township's revenue report states its totals in 亿元 ("支出累计完成1.06亿元"), a
+    /// township its economy ("全镇实现地区生产总值18.62亿元"); elsewhere an amount in 亿元
+    /// is the county's.
+    func allowsHundredMillions(for metric: Metric?) -> Bool {
+        vocabulary.kind == .revenueReport
+            || vocabulary.township && ["gdp", "retail_sales", "fixed_asset_investment"].contains(metric?.code ?? "")
+    }
     let vocabulary: DocumentVocabulary
 
     /// Indicators whose stated values are read from prose. 预算执行率 and the
@@ -40,23 +44,36 @@ struct NarrativeReader {
         "supported_ratio", "three_guarantees_share", "three_guarantees_coverage", "tax_completion_rate",
         "nontax_cost_rate", "staff_control_rate", "social_insurance_coverage", "medical_insurance_coverage",
         "benefit_coverage", "three_public_control_rate", "seven_items_change_rate",
+        "procurement_execution_rate", "public_funds_control_rate", "budget_adjustment_rate",
     ]
 
     /// Words that stand for a metric only in prose: "财政供养人员在职168人，退休69人".
-    static let proseNames: [String: String] = ["在职": "staff_in_service"]
+    static let proseNames: [String: String] = [
+        "在职": "staff_in_service",
+        // 满意度 of the people a unit serves (群众, 患者, 家长 …) is the unit's; 饮水满意度 or
+        // 惠农政策满意度 is one service's, and is not read.
+        "群众满意度": "satisfaction", "群众满意率": "satisfaction", "服务对象满意度": "satisfaction",
+        "社会公众满意度": "satisfaction", "公众满意度": "satisfaction", "居民满意度": "satisfaction",
+        "辖区居民满意度": "satisfaction", "村民满意度": "satisfaction", "患者满意度": "satisfaction",
+        "住院患者满意度": "satisfaction", "门诊患者满意度": "satisfaction", "家长满意度": "satisfaction",
+        "学生满意度": "satisfaction", "市场主体和群众满意度": "satisfaction", "企业和群众满意度": "satisfaction",
+        "惠民惠农补贴应保": "benefit_eligible", "惠民惠农补助应保": "benefit_eligible", "惠民惠农应保": "benefit_eligible",
+    ]
     /// A name that, right after another metric's figure (same clause or the
     /// one before), means that metric's companion: "财政供养人员在职168人，退休69人"
     /// counts 69 supported retirees, not the unit's own retired staff
     /// (domain.md: 55407 ÷ (168 + 69)); so does "…在职168人、退休69人" and the
     /// other order.
     static let companions: [String: [String: String]] = [
+        "supported_population": ["staff_in_service": "supported_in_service", "staff_retired": "supported_retired"],
         "supported_in_service": ["staff_retired": "supported_retired"],
         "supported_retired": ["staff_in_service": "supported_in_service"],
     ]
 
     static let basisWords: [(String, Basis)] = [
         ("年初预算数", .initial), ("年初预算", .initial), ("全年预算数", .budget), ("全年执行数", .final),
-        ("调整预算数", .budget), ("调整预算", .budget), ("预算调整数", .budget), ("调整为", .budget),
+        ("调整预算数", .budget), ("调整后预算数", .budget), ("调整后预算", .budget), ("调整预算", .budget),
+        ("预算调整数", .budget), ("调整为", .budget), ("全年执行", .final),
         ("预算安排", .budget), ("预算数", .budget), ("决算数", .final), ("执行数", .final), ("实际完成", .final),
         ("下达目标", .plan), ("计划", .plan), ("力争", .plan), ("争取", .plan), ("预算", .budget), ("决算", .final),
         ("实际", .final), ("应保", .plan), ("已保", .final),
@@ -100,6 +117,8 @@ struct NarrativeReader {
         case spending(total: Bool)
         /// 财政拨款 after a "三公" name.
         case scope
+        /// 执行率, 完成率, 控制率 … named by the figure before them.
+        case bareRate(String)
     }
 
     private let names: [(key: String, metric: Metric?)]
@@ -315,6 +334,7 @@ struct NarrativeReader {
         var listParts: Set<String> = []
         var previousLookAlike: String?
         var lastStored: (metric: Metric, basis: Basis?, figure: Int)?
+        var storedMetricInSentence: Metric? = carry.head?.metric
         var broaderHeads: Set<Int> = []
         var previousClause: (metric: Metric, basis: Basis?, stored: Bool, openedList: Bool, figure: Int?)?
         // **其中 lists whose head is in the sentence before**: "2024年共支出1211.89万元。其中，基本支出573.36万元".
@@ -352,13 +372,17 @@ struct NarrativeReader {
                 default: return true
                 }
             }
+            var continued = false
             if meaningful.count == 2, case .number = meaningful[1], let previous = previousClause, previous.stored,
                !previous.openedList, !startsList {
                 switch meaningful[0] {
+                case .basis(.final) where previous.metric.code == "benefit_eligible":
+                    // "惠民惠农补贴应保3,412人，已保3,398人": 已保 of 应保 persons are the covered ones.
+                    armed = catalog.metric(code: "benefit_covered"); clean = true; continued = true
                 case let .basis(basis) where previous.basis != nil && previous.basis != basis:
-                    armed = previous.metric; clean = true
+                    armed = previous.metric; clean = true; continued = true
                 case .year:
-                    armed = previous.metric; clean = true
+                    armed = previous.metric; clean = true; continued = true
                 default: break
                 }
             }
@@ -378,9 +402,14 @@ struct NarrativeReader {
                 listParts = previousClause == nil ? previousLookAlike.flatMap { PhraseRules.lookAlikeParts[$0] } ?? [] : []
             }
             var qualified = false
+            var scopeBefore = false
+            let figureBefore = storedMetricInSentence
             for token in tokens {
+                if case .scope = token {} else if case .filler = token {} else { defer { scopeBefore = false } }
                 switch token {
                 case var .metric(metric):
+                    // 财政拨款预算执行率 is the appropriation's, not the unit's (三公经费 are 财政拨款 anyway).
+                    if scopeBefore && !PhraseRules.threePublicCodes.contains(metric.code) { qualified = true }
                     let before = storedMetric ?? previousClause.flatMap { $0.stored ? $0.metric : nil }
                     if let before, let code = Self.companions[before.code]?[metric.code],
                        let companion = catalog.metric(code: code) {
@@ -408,8 +437,17 @@ struct NarrativeReader {
                         clean = false
                     }
                 case .scope:
+                    scopeBefore = true
                     if let metric = armed, PhraseRules.threePublicCodes.contains(metric.code), clean { continue }
                     clean = false
+                case let .bareRate(word):
+                    // **Rates named by the figure before them**: "全年执行数2,298.64万元，预算执行率99.28%".
+                    if !scopeBefore, !qualified, let before = storedMetric ?? figureBefore,
+                       let code = PhraseRules.bareRates[word]?[before.code], let indicator = catalog.metric(code: code) {
+                        armed = indicator; clean = true; consumed = false
+                    } else {
+                        armed = nil; clean = false
+                    }
                 case .qualifier:
                     qualified = true
                 case let .year(year):
@@ -433,6 +471,7 @@ struct NarrativeReader {
                     change = true
                 case .filler:
                     if embedded && !consumed { continue }     // "占调整预算1.42亿元的…": 占 is part of the phrase
+                    if continued && clauseBasis == nil && !consumed { continue }   // "全年实际支出16.35万元"
                     clean = false
                     qualified = false
                 case .ratioPart:
@@ -441,7 +480,7 @@ struct NarrativeReader {
                     defer { change = false }
                     let known = ["万元", "亿元", "元", "人", "名", "位", "万人", "%", "分"].contains(unit)
                     guard !change else { continue }
-                    if unit == "亿元" && !allowsHundredMillions {
+                    if unit == "亿元" && !allowsHundredMillions(for: armed) {
                         // A unit's own figures are in 万元; 亿元 in prose is a county's total.
                         unread("\(number)亿元: an amount in 亿元 is not a unit's own figure")
                         continue
@@ -499,6 +538,7 @@ struct NarrativeReader {
                             figure.quarter = statedQuarter ?? (ofThePeriod ? documentPeriod?.quarter ?? 0 : 0)
                         }
                         storedFigure = reading.figures.count
+                        storedMetricInSentence = metric
                         if embedded { marks.embeddedBudgets.insert(reading.figures.count) }
                         if clauseText.contains(PhraseRules.combinedRetiredWords[0]) && metric.code == "staff_retired" {
                             marks.combinedRetirees.insert(reading.figures.count)
@@ -519,8 +559,9 @@ struct NarrativeReader {
                     }
                 }
             }
-            // A budget inside a rate is an aside: the clause before stays the one a 其中 list follows.
-            if embedded { continue }
+            // A budget inside a rate, or a rate, is an aside: the clause before stays the
+            // one a 其中 list follows ("…收入完成率108.88%，其中税收收入131.46万元").
+            if embedded || storedMetric?.isIndicator == true { continue }
             if let metric = storedMetric ?? armed {
                 let stored = storedMetric != nil
                 let basis = stored ? reading.figures.last?.basis : clauseBasis
@@ -642,6 +683,9 @@ struct NarrativeReader {
             if matches("支出", at: index) { tokens.append(.spending(total: false)); index += 2; continue }
             for word in PhraseRules.scopeWords where matches(word, at: index) {
                 tokens.append(.scope); index += word.count; continue outer
+            }
+            for word in PhraseRules.bareRates.keys.sorted(by: { $0.count > $1.count }) where matches(word, at: index) {
+                tokens.append(.bareRate(word)); index += word.count; continue outer
             }
             if matches("年初", at: index) && !matches("年初预算", at: index) {
                 initialContext = true; index += 2; continue

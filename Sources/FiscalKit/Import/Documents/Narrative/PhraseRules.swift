@@ -9,7 +9,7 @@ enum PhraseRules {
     /// **Connectors**: "“三公”经费支出共计9.07万元", "一般公共预算收入实现111.11万元",
     /// "编制人数为65人", "收入总额达到120万元". Longest first.
     static let connectors = ["累计完成", "达到", "合计", "共计", "总计", "总额", "累计", "实现", "完成", "其中", "为", "是", "共",
-                             "达", "计", "约", "由", ":"].sorted { $0.count > $1.count }
+                             "达", "计", "由", ":"].sorted { $0.count > $1.count }
 
     /// **Spending words**: 支出 right after a name is part of the phrase
     /// ("公务接待费支出3.92万元"); 共支出 / 支出共计 / 全年支出 with no name before
@@ -27,6 +27,21 @@ enum PhraseRules {
     static let scopeWords = ["一般公共预算财政拨款", "财政拨款"]
     static let threePublicCodes: Set<String> = ["three_public_total", "overseas_travel", "vehicle_total", "vehicle_purchase",
                                                 "vehicle_operation", "official_reception"]
+
+    /// **Rates named by the figure before them**: 执行率, 完成率, 控制率 … say what they
+    /// measure only through the figure stated before them in the sentence
+    /// ("全年执行数2,298.64万元，预算执行率99.28%" is the unit's budget execution rate;
+    /// "基本支出决算支出1617.68万元，预算执行率99.84%" is no indicator of the catalogue).
+    static let bareRates: [String: [String: String]] = [
+        "预算执行率": ["total_funds": "budget_execution_rate", "total_expenditure": "budget_execution_rate"],
+        "执行率": ["total_funds": "budget_execution_rate", "total_expenditure": "budget_execution_rate",
+                 "government_procurement": "procurement_execution_rate"],
+        "收入完成率": ["fiscal_revenue": "revenue_completion_rate"],
+        "完成率": ["fiscal_revenue": "revenue_completion_rate", "tax_revenue": "tax_completion_rate"],
+        "控制率": ["three_public_total": "three_public_control_rate", "public_funds": "public_funds_control_rate"],
+        "应保尽保率": ["three_guarantees": "three_guarantees_coverage", "benefit_covered": "benefit_coverage"],
+        "覆盖率": ["social_insured": "social_insurance_coverage", "medical_insured": "medical_insurance_coverage"],
+    ]
 
     // MARK: - Numbers and their units
 
@@ -73,7 +88,9 @@ enum PhraseRules {
 
     /// **Changes** are never the figure itself: "减少10.93万元", "下降54.65%", "增收143.28万元".
     static let changeWords = ["增加", "减少", "降低", "下降", "增长", "提高", "上升", "节约", "超支", "增收", "减收", "增支", "减支",
-                              "调增", "调减", "增减", "差值", "差额", "多", "少", "增速", "增幅", "减幅", "降幅"]
+                              "调增", "调减", "增减", "差值", "差额", "多", "少", "增速", "增幅", "减幅", "降幅",
+                              // **Approximations** are no exact figure: "常住人口约8.6万人", "近4000亩".
+                              "约", "近", "逾", "超过", "左右"]
 
     /// **Distributive lists**: "收、支总计各是4125.49,4143.91万元" gives one value to
     /// each of several names: which is which is not for a reader to guess.
