@@ -127,12 +127,11 @@ struct PublishedDocumentTests {
             "total_income 2020 final 8634.52",
             "vehicle_total 2020 final 4.86",
         ]),
-        // a township's 上半年 execution report: Q2 figures, the year's budgets inside rates, 1-5月 and 当月 figures and the county's not stored, 力争 a plan
+        // a township's 上半年 execution report: Q2 figures, the year's budgets inside rates, 1-5月 and 当月 figures, the county's and 力争 (an intent) not stored
         ("liuxi-2023-h1-execution.txt", "青禾县柳溪乡人民政府", [
             "expenditure_total 2023 Q2 final 1705.94",
             "fiscal_revenue 2023 Q2 final 486.37",
             "fiscal_revenue 2023 initial 902",
-            "fiscal_revenue 2023 plan 950",
             "general_budget_expenditure 2023 Q2 final 1688.54",
             "general_budget_expenditure 2023 initial 3380",
             "nontax_revenue 2023 Q2 final 74.29",

@@ -307,14 +307,14 @@ struct WideTableTests {
         #expect(try database.snapshot() == before)
     }
 
-    @Test("a value that is not a number is listed with its cell, not stored; the others are")
-    func unreadableValue() throws {
+    @Test("a word in a value cell is a note: listed with its cell, not stored; the others are")
+    func noteInValueCell() throws {
         let database = try scratch.database()
         let path = scratch.write("values-2023.csv", """
             单位,三公经费,常住人口
             示例县石门镇,3.29,55407
-            示例县青山镇,abc,32000
-            示例县财政局,11.9,12.5
+            示例县青山镇,待核实,32000
+            示例县财政局,11.9,无
             """)
         let summary = try importFile(path, into: database)
         #expect(summary.figures == 4 && summary.unread == 2)
@@ -325,11 +325,33 @@ struct WideTableTests {
         ])
         let inspection = try DocumentInspection.inspect(path: path, catalog: try database.catalog())
         #expect(inspection.unread.rows == [
-            [.text("line 3 column B"), .text("示例县青山镇 三公经费：abc"), .text("'abc' is not a number")],
-            [.text("line 4 column C"), .text("示例县财政局 常住人口：12.5"), .text("'12.5': a head count must be a whole number")],
+            [.text("line 3 column B"), .text("示例县青山镇 三公经费：待核实"), .text("'待核实' is not a number")],
+            [.text("line 4 column C"), .text("示例县财政局 常住人口：无"), .text("'无' is not a number")],
         ])
         #expect(inspection.heading == "\(path): a table of units: 3 units, 2023, 4 figures, 0 missing skipped, 2 not understood")
         #expect(inspection.figures.columns.contains("unit"))
+    }
+
+    @Test("a number with a typo (1O5.38, 12.5 people) refuses the whole file, each cell with its line")
+    func brokenNumber() throws {
+        let database = try scratch.database()
+        let before = try database.snapshot()
+        let path = scratch.write("values-2023.csv", """
+            各乡镇2023年情况汇总表
+            单位,三公经费,常住人口
+            示例县石门镇,3.29,55407
+            示例县青山镇,1O5.38,32000
+            示例县财政局,11.9,12.5
+            """)
+        do {
+            _ = try importFile(path, into: database)
+            Issue.record("imported")
+        } catch let error as FiscalError {
+            #expect(error.description.contains("\(path):4: line 4 column B: 示例县青山镇 三公经费：1O5.38: '1O5.38' is not a number"))
+            #expect(error.description.contains("\(path):5: line 5 column C: 示例县财政局 常住人口：12.5: '12.5': a head count must be a whole number"))
+            #expect(error.description.contains("nothing from this file was stored"))
+        }
+        #expect(try database.snapshot() == before)
     }
 
     @Test("column headings: metric, unit, year, basis and period, or nothing", arguments: [

@@ -131,6 +131,13 @@ public struct Importer {
         let catalog = try database.catalog()
         var reading = try Self.readDocument(path: path, fingerprint: fingerprint, catalog: catalog,
                                             knownUnit: try Self.knownUnits(in: database), year: year)
+        if reading.isWideTable && !reading.invalidCells.isEmpty {
+            let problems = reading.invalidCells.map {
+                LocatedProblem(path: path, line: $0.line, message: "\($0.cell.map { "\($0): " } ?? "")\($0.text): \($0.reason)")
+            }
+            throw FiscalError.badRows(path: path, problems: Array(problems.prefix(TidyCSVImporter.maxReportedProblems)),
+                                      total: problems.count)
+        }
         if reading.isWideTable && reading.figures.isEmpty {
             let why = reading.unread.first.map { ": \($0.location): \($0.reason)" } ?? ": it has no figures"
             throw FiscalError.file(path, "a table of units, but none of its figures can be stored\(why)")

@@ -31,7 +31,7 @@ public struct DocumentIdentity: Sendable {
     /// One place that names the unit or the year.
     public struct Evidence: Sendable, Equatable {
         public enum Source: String, Sendable {
-            case label, title, frequency, publisher
+            case label, title, frequency, signature, publisher
         }
         public var source: Source
         /// The unit's name as the document writes it, or the year.
@@ -116,6 +116,30 @@ public struct DocumentIdentity: Sendable {
             .contains { key.contains($0) } && !key.contains("。")
     }
 
+    /// A portal's fields in a row ("[ 索引号 ] … | [ 发布机构 ] 丰溪县财政局"): no table.
+    static func isMetadata(_ cells: [TextCell]) -> Bool {
+        cells.allSatisfy { cell in
+            let text = TextNormalization.foldWidth(TextNormalization.trim(cell.text))
+            return text.hasPrefix("[") || text.hasPrefix("【") || text.range(of: #"^[^:：]{1,8}[:：]"#, options: .regularExpression) != nil
+        }
+    }
+
+    /// The document's first non-empty lines, up to its table of contents (目录).
+    static func leadingTitleRows(_ rows: [[TextCell]]) -> [TextCell] {
+        var titles: [TextCell] = []
+        for row in rows.prefix(40) {
+            let cells = row.filter { !TextNormalization.trim($0.text).isEmpty }
+            guard cells.count == 1, let cell = cells.first else {
+                if !cells.isEmpty && !isMetadata(cells) { break }
+                continue
+            }
+            let text = TextNormalization.trim(cell.text)
+            if TextNormalization.key(text) == "目录" || text.count > 60 || text.contains("。") || titles.count >= 12 { break }
+            titles.append(cell)
+        }
+        return titles
+    }
+
     /// The document's first non-empty lines, and the headings of its parts.
     static func titleRows(_ rows: [[TextCell]]) -> [TextCell] {
         var titles: [TextCell] = []
@@ -123,7 +147,7 @@ public struct DocumentIdentity: Sendable {
         for row in rows {
             let cells = row.filter { !TextNormalization.trim($0.text).isEmpty }
             guard cells.count == 1, let cell = cells.first else {
-                if !cells.isEmpty { leading = 99 }     // a table: the title is above it
+                if !cells.isEmpty && !isMetadata(cells) { leading = 99 }     // a table: the title is above it
                 continue
             }
             let text = TextNormalization.trim(cell.text)
@@ -174,16 +198,20 @@ public struct DocumentIdentity: Sendable {
         // spells out a short form of the title ("关于石门镇…" published by 青禾县石门镇人民政府).
         let publishers = Self.labelled(rows, labels: Self.publisherLabels, source: .publisher).compactMap(specific)
         let frequent = Self.mostFrequentFullName(rows)
+        // A report ends with the unit that issues it and the date ("云岭县河口镇人民政府 / 2024年7月25日").
+        let signature = Self.signature(rows).flatMap(specific)
         var setAside: [Evidence] = []
         if named.isEmpty, let frequent {
             named.append(frequent)
+        } else if named.isEmpty, let signature {
+            named.append(signature)
         } else if named.isEmpty,
                   let publisher = publishers.first(where: { publisher in shortForms.contains { UnitNameText.sameUnit($0.value, publisher.value) } })
                     ?? publishers.first {
             named.append(publisher)
         }
         // Other sources that agree give the fullest spelling; those that disagree are set aside.
-        for evidence in ([frequent].compactMap { $0 } + publishers) where !named.contains(evidence) {
+        for evidence in ([frequent, signature].compactMap { $0 } + publishers) where !named.contains(evidence) {
             if let first = named.first, UnitNameText.sameUnit(first.value, evidence.value) {
                 named.append(evidence)
             } else {
@@ -205,6 +233,22 @@ public struct DocumentIdentity: Sendable {
             }
         }
         unitEvidence = named + setAside + shortForms
+    }
+
+    /// The unit a document ends with, above its date: a line that is only a
+    /// unit's name among the last lines.
+    static func signature(_ rows: [[TextCell]]) -> Evidence? {
+        let lines = rows.suffix(8).compactMap { row -> TextCell? in
+            let cells = row.filter { !TextNormalization.trim($0.text).isEmpty }
+            return cells.count == 1 ? cells[0] : nil
+        }
+        for cell in lines.reversed() {
+            let name = UnitNameText.clean(cell.text)
+            if UnitNameText.isPlausible(name) && UnitNameText.looksLikeUnit(name) && TextNormalization.key(name) == TextNormalization.key(cell.text) {
+                return Evidence(source: .signature, value: name, location: cell.location, text: cell.text)
+            }
+        }
+        return nil
     }
 
     /// Label cells and their values.

@@ -71,6 +71,7 @@ struct DocumentVocabulary {
         "上级补助收入": "transfer_income", "转移性收入": "transfer_income", "上级转移支付收入": "transfer_income",
         "转移支付收入": "transfer_income", "上级补助": "transfer_income",
         "其他收入": nil,                        // an item of 非税收入 there, not a department's other funds
+        "一般公共预算收入总计": "total_income", "一般公共预算支出总计": "expenditure_total",
         "预算总收入": nil, "决算总收入": nil,     // the whole budget with transfers: not a department's 年度资金总额
     ]
 
@@ -94,7 +95,7 @@ struct DocumentVocabulary {
         case .finalAccounts, .threePublicNote: specific = Self.finalAccountsNames
         case .selfEvaluation, .other:
             // A township's 一般公共预算收入 is what it collects; a department's is ambiguous.
-            specific = township ? Self.revenueReportNames.filter { $0.key.contains("收入") && $0.value == "fiscal_revenue" }
+            specific = township ? Self.revenueReportNames.filter { $0.key.contains("一般") && $0.value == "fiscal_revenue" }
                 : ["一般公共预算收入": nil]
         }
         for (name, code) in specific { names[TextNormalization.key(name)] = .some(code) }

@@ -21,8 +21,9 @@ public enum DocumentReader {
         reading.year = reading.identity.year
         reading.unitName = reading.identity.unit
 
-        let titles = DocumentIdentity.titleRows(rows).map(\.text)
-        reading.kind = DocumentKind.of(titles: titles)
+        // The kind is the title's; the headings of parts (a 目录's "部门绩效自评情况") only when the title says none.
+        reading.kind = DocumentKind.of(titles: DocumentIdentity.leadingTitleRows(rows).map(\.text))
+        if reading.kind == .other { reading.kind = DocumentKind.of(titles: DocumentIdentity.titleRows(rows).map(\.text)) }
         let township = reading.unitName.map { UnitName($0).inferredKind == .township } ?? false
         let context = LabelledTable.Context(vocabulary: DocumentVocabulary(catalog: catalog, kind: reading.kind, township: township),
                                             year: reading.year, period: reading.identity.period)

@@ -70,6 +70,8 @@ public struct DocumentReading: Sendable {
     public var ignoredColumns: [String] = []
     /// A wide table (one row per unit): every figure names its own unit.
     public var isWideTable = false
+    /// Cells of a wide sheet whose value is not a number: the import refuses the file.
+    public var invalidCells: [UnreadLine] = []
     /// Cells of a wide table that were empty or a dash: missing, never 0.
     public var missing = 0
 }

@@ -44,9 +44,12 @@ import Foundation
 /// - Empty cells and dashes (—, ——, -): missing, never 0.
 /// - A heading the catalogue does not know: listed once in
 ///   ``DocumentReading/ignoredColumns``. A file with no metric column is an error.
-/// - A value that is not a number, a figure whose year or period cannot be
-///   decided, a heading whose unit does not fit its metric: listed in
-///   ``DocumentReading/unread`` with its cell; the other cells are stored.
+/// - A number with a typo (1O5.38): the file is refused whole, each such cell
+///   reported with its line (as a tidy CSV's bad rows); a word in a value cell
+///   (待核实, 无) is a note: listed as not understood, not stored.
+/// - A figure whose year or period cannot be decided, a heading whose unit does
+///   not fit its metric: listed in ``DocumentReading/unread`` with its cell; the
+///   other cells are stored.
 /// - A workbook with a package's parts (基础数据表, 自评表, 自评报告) is a package,
 ///   read by ``DocumentReader``.
 ///
@@ -368,8 +371,14 @@ enum WideTable {
                                                               cell: place, quarter: quarter, unit: unit))
                     case .missing:
                         reading.missing += 1
-                    case let .invalid(reason):
-                        reading.unread.append(UnreadLine(line: cell.line, text: text, reason: reason, cell: place))
+                    case var .invalid(reason):
+                        if case let .invalid(plain) = FigureText.read(folded, unit: plan.metric.unit) { reason = plain }
+                        // A word (待核实, 无) is a note: listed, not stored. A number with a typo
+                        // (1O5.38) is a broken figure of the analyst's data: it stops the whole
+                        // file, as a tidy CSV's bad row does (inspect lists it).
+                        let problem = UnreadLine(line: cell.line, text: text, reason: reason, cell: place)
+                        reading.unread.append(problem)
+                        if folded.contains(where: { $0.isASCII && $0.isNumber }) { reading.invalidCells.append(problem) }
                     }
                 }
             }

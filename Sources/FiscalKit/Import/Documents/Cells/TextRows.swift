@@ -21,6 +21,7 @@ enum TextRows {
         var current: [TextCell] = []
         var inTable = false
         var gap = 0
+        var pipeRows: [(index: Int, leading: Bool)] = []
         func close() {
             if !current.isEmpty { rows.append(current) }
             current = []
@@ -44,6 +45,7 @@ enum TextRows {
                     var row = cells
                     row[0].gapBefore = gap
                     rows.append(row)
+                    pipeRows.append((rows.count - 1, leadingPipe(line)))
                 }
             } else if wordCell {
                 current.append(TextCell(text: trimmed, line: number, gapBefore: current.isEmpty ? gap : 0))
@@ -56,7 +58,33 @@ enum TextRows {
             }
         }
         close()
+        restoreLeadingEmptyCells(&rows, pipeRows: pipeRows)
         return rows
+    }
+
+    static func leadingPipe(_ line: String) -> Bool {
+        let trimmed = TextNormalization.trim(line)
+        return trimmed.hasPrefix("|") || trimmed.hasPrefix("｜")
+    }
+
+    /// A leading pipe is Markdown's frame when the table's rows have it;
+    /// in an export whose rows start with their label ("一、税收收入 | 401 | …"), a
+    /// row that starts with a pipe (" | | 金额 | 占调整预算%") starts with an empty cell.
+    static func restoreLeadingEmptyCells(_ rows: inout [[TextCell]], pipeRows: [(index: Int, leading: Bool)]) {
+        var start = 0
+        while start < pipeRows.count {
+            var end = start + 1
+            while end < pipeRows.count, pipeRows[end].index == pipeRows[end - 1].index + 1 { end += 1 }
+            let group = pipeRows[start..<end]
+            // Most rows without the frame: an export, whose framed rows lost their first, empty cell.
+            if group.filter({ !$0.leading }).count * 2 >= group.count {
+                for row in group where row.leading {
+                    let first = rows[row.index][0]
+                    rows[row.index].insert(TextCell(text: "", line: first.line, gapBefore: first.gapBefore), at: 0)
+                }
+            }
+            start = end
+        }
     }
 
     /// The cells of a tab-separated or `|` row; nil for any other line.

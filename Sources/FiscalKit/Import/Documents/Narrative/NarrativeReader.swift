@@ -75,7 +75,7 @@ struct NarrativeReader {
         ("调整预算数", .budget), ("调整后预算数", .budget), ("调整后预算", .budget), ("调整预算", .budget),
         ("预算调整数", .budget), ("调整为", .budget), ("全年执行", .final),
         ("预算安排", .budget), ("预算数", .budget), ("决算数", .final), ("执行数", .final), ("实际完成", .final),
-        ("下达目标", .plan), ("计划", .plan), ("力争", .plan), ("争取", .plan), ("预算", .budget), ("决算", .final),
+        ("下达目标", .plan), ("目标任务", .plan), ("目标", .plan), ("计划", .plan), ("预算", .budget), ("决算", .final),
         ("实际", .final), ("应保", .plan), ("已保", .final),
     ]
     /// Words after 预算/决算/计划 that make them a process, not a basis (预算编制, 计划审批 …).
@@ -86,8 +86,10 @@ struct NarrativeReader {
     /// Words right before a name that make it a different quantity (人均公用经费, 村级…, 结转…).
     static let qualifiers = ["人均", "村级", "下拨", "结转", "拨付", "补助", "代管", "村", "户均",
                              "国(境)外", "国（境）外", "境外", "国外", "外事", "国内"]
-    /// Approval words: with 年初 or alone they leave the basis unsaid.
-    static let approvalWords = ["批复", "安排", "预计", "预估", "估计"]
+    /// Approval and intent words: with 年初 or alone they leave the basis unsaid
+    /// (安排, 批复), or state no figure yet (预计, 力争 — an intent is neither the plan
+    /// a county sets nor a result).
+    static let approvalWords = ["批复", "安排", "预计", "预估", "估计", "力争", "争取"]
     /// Metrics never read from prose: 满意度 there is about one service (水质, 饮水 …).
     static let notFromProse: Set<String> = ["satisfaction"]
     static let lastYearWords = ["较上年", "比上年", "上年同期", "上年", "去年", "同比"]
@@ -152,7 +154,8 @@ struct NarrativeReader {
     /// Figures that later rules look at again, by their place in the reading.
     struct Marks {
         var combinedRetirees: Set<Int> = []
-        var embeddedBudgets: Set<Int> = []
+        /// Budgets stated inside a rate, each with the figure the rate is of.
+        var embeddedBudgets: [Int: Int] = [:]
     }
 
     func read(_ lines: [TextCell], into reading: inout DocumentReading) {
@@ -163,7 +166,7 @@ struct NarrativeReader {
             readSentence(sentence.text, line: sentence.line, cell: sentence.cell, carry: &carry, marks: &marks, into: &reading)
         }
         var drop: [Int: String] = [:]
-        for index in reusedBudgets(marks.embeddedBudgets, in: reading) {
+        for index in reusedBudgets(Set(marks.embeddedBudgets.keys), in: reading) {
             drop[index] = "a budget stated inside a rate for several lines is the whole budget, no line's own"
         }
         for index in combinedRetireesStatedApart(marks.combinedRetirees, from: first, in: reading) {
@@ -189,7 +192,11 @@ struct NarrativeReader {
         }
         reading.figures = kept
         marks.combinedRetirees = Set(marks.combinedRetirees.compactMap { moved[$0] })
-        marks.embeddedBudgets = Set(marks.embeddedBudgets.compactMap { moved[$0] })
+        var embedded: [Int: Int] = [:]
+        for (budget, head) in marks.embeddedBudgets {
+            if let budget = moved[budget], let head = moved[head] { embedded[budget] = head }
+        }
+        marks.embeddedBudgets = embedded
     }
 
     /// **Budgets inside a rate** reused for several metrics ("完成年初预算计划14246万元的32.8%"
@@ -539,7 +546,7 @@ struct NarrativeReader {
                         }
                         storedFigure = reading.figures.count
                         storedMetricInSentence = metric
-                        if embedded { marks.embeddedBudgets.insert(reading.figures.count) }
+                        if embedded, let head = previousClause?.figure { marks.embeddedBudgets[reading.figures.count] = head }
                         if clauseText.contains(PhraseRules.combinedRetiredWords[0]) && metric.code == "staff_retired" {
                             marks.combinedRetirees.insert(reading.figures.count)
                         }
@@ -576,6 +583,10 @@ struct NarrativeReader {
         if let head = lastStored, head.figure < reading.figures.count { carry.head = head }
         var drop: [Int: String] = [:]
         for head in broaderHeads { drop[head] = "a total whose parts are of its own kind (实有人数 with 在职 and 退休 …), or count transfers in" }
+        // A budget stated inside the rate of such a total is that total's, too.
+        for (budget, head) in marks.embeddedBudgets where broaderHeads.contains(head) {
+            drop[budget] = "the budget of a total that is not the metric's"
+        }
         // One sentence giving one key two values contradicts itself: keep neither.
         for index in selfContradictions(in: reading, sentence: raw, line: line, excluding: Set(drop.keys)) {
             drop[index] = "the sentence states two values for it"

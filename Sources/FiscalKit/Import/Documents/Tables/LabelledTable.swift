@@ -65,6 +65,12 @@ enum LabelledTable {
             if !isNumbering(first) { header.append(first) }
             rows.removeFirst()
         }
+        // Rows above the one that heads the label column (项目) are the table's name
+        // ("表1 | 梅岭镇2023年一般公共预算收入决算表"), not headings of its columns.
+        if let labelRow = header.firstIndex(where: { $0.contains { isLabelHeading($0.text) } }), labelRow > 0 {
+            titleTexts += header[..<labelRow].flatMap { $0.map(\.text).filter { !$0.isEmpty } }
+            header.removeFirst(labelRow)
+        }
         guard !rows.isEmpty, !header.isEmpty else { return }
         let width = rows.map(\.count).max() ?? 0
         let tableName = titleTexts.joined()
@@ -189,7 +195,7 @@ enum LabelledTable {
         return !cells.isEmpty && cells.allSatisfy { cell in
             let key = TextNormalization.key(cell)
             return key.contains("单位:") || key.contains("单位：") || key.hasPrefix("部门:") || key.hasPrefix("部门：")
-                || key.range(of: #"^(公开)?[0-9]{0,2}表[0-9]*$|^表[0-9]+|公开[0-9]+表"#, options: .regularExpression) != nil
+                || key.range(of: #"^(公开)?[0-9]{0,2}表[0-9]*$|^表[0-9一二三四五六七八九十]+|公开[0-9]+表"#, options: .regularExpression) != nil
         }
     }
 
