@@ -138,6 +138,22 @@ public struct MetricCatalog: Sendable {
 
     public func metric(code: String) -> Metric? { metrics.first { $0.code == code } }
 
+    /// The catalogue with `name` meaning `code`, whichever metric it named before:
+    /// the words of one kind of document (``DocumentVocabulary``).
+    func reassigning(_ name: String, to code: String) -> MetricCatalog {
+        var copy = self
+        let key = TextNormalization.key(name)
+        for index in copy.metrics.indices where copy.metrics[index].code != code {
+            copy.metrics[index].synonyms.removeAll { TextNormalization.key($0) == key }
+        }
+        guard let target = copy.metrics.firstIndex(where: { $0.code == code }) else { return self }
+        if !copy.metrics[target].allNames.contains(where: { TextNormalization.key($0) == key }) {
+            copy.metrics[target].synonyms.append(name)
+        }
+        copy.byKey[key] = target
+        return copy
+    }
+
     /// The metric a user's word names: code, 中文 name or synonym, compared by
     /// key (width, spaces and quotes folded); a trailing unit in brackets such
     /// as （万元） is ignored.

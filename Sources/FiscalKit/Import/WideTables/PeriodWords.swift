@@ -30,7 +30,8 @@ enum PeriodWords {
         if key.range(of: #"^(19|20)\d{2}$"#, options: .regularExpression) != nil { return ([Int(key)!], "") }
         var years: [Int] = []
         var rest = key
-        while let range = rest.range(of: #"(19|20)\d{2}\s*年度?"#, options: .regularExpression) {
+        // 2023年末 / 2023年底: the state at the year's end, a figure of that year.
+        while let range = rest.range(of: #"(19|20)\d{2}\s*年(度|末|底)?"#, options: .regularExpression) {
             years.append(Int(rest[range].prefix(4))!)
             rest.replaceSubrange(range, with: "")
         }

@@ -90,6 +90,7 @@ enum WideTable {
     /// tidy metric or value column, and a column that names a catalogue metric.
     /// (A tidy header with a defect is not one: the tidy import reports it.)
     static func isWideHeader(_ fields: [String], catalog: MetricCatalog) -> Bool {
+        let catalog = summaryCatalog(catalog)
         let sheet = CellSheet(name: nil, rows: [fields.map { TextCell(text: TextNormalization.trim($0), line: 1) }],
                               rowNumbers: [1])
         let keys = Set(fields.map { TextNormalization.key($0) })
@@ -101,7 +102,14 @@ enum WideTable {
     /// The sheets of a workbook (or the one sheet of a CSV) read as wide
     /// tables; nil when none has a wide header, or when the workbook is a
     /// package. Throws when no column of any sheet names a catalogue metric.
+    /// An analyst's summary sheet is of townships' finances when it says 一般公共预算收入:
+    /// revenue collected (a department's appropriation is written 一般公共预算财政拨款).
+    static func summaryCatalog(_ catalog: MetricCatalog) -> MetricCatalog {
+        catalog.reassigning("一般公共预算收入", to: "fiscal_revenue")
+    }
+
     static func read(sheets: [CellSheet], path: String, catalog: MetricCatalog, year: Int?) throws -> DocumentReading? {
+        let catalog = summaryCatalog(catalog)
         let isPackage = sheets.contains { sheet in
             WideTableHeader.packageTitles.contains { title in
                 (sheet.name ?? "").contains(title) || sheet.rows.contains { $0.contains { $0.text.contains(title) } }
