@@ -57,6 +57,8 @@ struct NarrativeReader {
         "辖区居民满意度": "satisfaction", "村民满意度": "satisfaction", "患者满意度": "satisfaction",
         "住院患者满意度": "satisfaction", "门诊患者满意度": "satisfaction", "家长满意度": "satisfaction",
         "学生满意度": "satisfaction", "市场主体和群众满意度": "satisfaction", "企业和群众满意度": "satisfaction",
+        // "“三保”应保支出4,130万元，已保支出4,126万元": 三保 with its basis inside the name.
+        "\"三保\"": "three_guarantees", "三保": "three_guarantees",
         "惠民惠农补贴应保": "benefit_eligible", "惠民惠农补助应保": "benefit_eligible", "惠民惠农应保": "benefit_eligible",
     ]
     /// A name that, right after another metric's figure (same clause or the
@@ -73,7 +75,7 @@ struct NarrativeReader {
     static let basisWords: [(String, Basis)] = [
         ("年初预算数", .initial), ("年初预算", .initial), ("全年预算数", .budget), ("全年执行数", .final),
         ("调整预算数", .budget), ("调整后预算数", .budget), ("调整后预算", .budget), ("调整预算", .budget),
-        ("预算调整数", .budget), ("调整为", .budget), ("全年执行", .final),
+        ("预算调整数", .budget), ("调整为", .budget), ("全年执行", .final), ("实际执行", .final),
         ("预算安排", .budget), ("预算数", .budget), ("决算数", .final), ("执行数", .final), ("实际完成", .final),
         ("下达目标", .plan), ("目标任务", .plan), ("目标", .plan), ("计划", .plan), ("预算", .budget), ("决算", .final),
         ("实际", .final), ("应保", .plan), ("已保", .final),
@@ -85,7 +87,9 @@ struct NarrativeReader {
     static let areaWords = ["全县", "全市", "全省", "全区", "全州", "我县", "本县", "县本级", "我市", "本市"]
     /// Words right before a name that make it a different quantity (人均公用经费, 村级…, 结转…).
     static let qualifiers = ["人均", "村级", "下拨", "结转", "拨付", "补助", "代管", "村", "户均",
-                             "国(境)外", "国（境）外", "境外", "国外", "外事", "国内"]
+                             "国(境)外", "国（境）外", "境外", "国外", "外事", "国内",
+                             // Flows of a year, not its stock: "当年退休3人，调出2人，新进3人".
+                             "当年", "新进", "调出", "调入", "新增"]
     /// Approval and intent words: with 年初 or alone they leave the basis unsaid
     /// (安排, 批复), or state no figure yet (预计, 力争 — an intent is neither the plan
     /// a county sets nor a result).
@@ -393,6 +397,19 @@ struct NarrativeReader {
                 default: break
                 }
             }
+            // **Shares of a whole**: "“三保”支出占一般公共预算支出的62.81%".
+            if let share = PhraseRules.share(in: clauseText), !otherUnit, !namesOther {
+                let part = tokens.lazy.compactMap { token -> Metric? in if case let .metric(metric) = token { return metric }; return nil }.first
+                    ?? previousClause?.metric
+                if part?.code == share.part, let indicator = catalog.metric(code: share.indicator),
+                   let year = clauseYear ?? sentenceYear ?? documentYear,
+                   case let .value(value) = FigureText.read(share.value + "%", unit: "%") {
+                    var figure = DocumentFigure(metric: indicator.code, year: year, basis: .reported, value: value,
+                                                part: "narrative", line: line, text: raw, cell: cell)
+                    figure.quarter = statedQuarter ?? (year == documentYear ? documentPeriod?.quarter ?? 0 : 0)
+                    reading.figures.append(figure)
+                }
+            }
             // **Budgets inside a rate**: "完成486.37万元，完成年初预算数902万元的53.9%" — the
             // metric's budget, of the clause before (a 其中 item too).
             if meaningful.count == 3, case let .basis(basis) = meaningful[0], case let .number(_, unit) = meaningful[1],
@@ -663,8 +680,15 @@ struct NarrativeReader {
                 var end = index + 1
                 while end < text.count, text[end].isASCII, text[end].isNumber || text[end] == "." || text[end] == "," { end += 1 }
                 let number = String(text[index..<end]).replacingOccurrences(of: ",", with: "")
+                // "1．人员经费…", "2、公用经费…": the number of an item, not a figure.
+                if tokens.isEmpty, number.hasSuffix(".") || (end < text.count && text[end] == "、") {
+                    index = end + (end < text.count && text[end] == "、" ? 1 : 0)
+                    continue
+                }
                 var unit = ""
                 for candidate in PhraseRules.numberUnits where matches(candidate, at: end) {
+                    // "人员经费" after a number starts a name; its 人 is no unit.
+                    if names.contains(where: { $0.key.count > candidate.count && matches($0.key, at: end) }) { break }
                     unit = candidate
                     break
                 }

@@ -125,6 +125,14 @@ enum EvaluationForm {
                 index += 1 + values.count
                 continue
             }
+            // "其中：一般公共预算：" and its value on the next line: one "label：value" cell.
+            if key.hasSuffix(":") || key.hasSuffix("："), let value = values.first, values.count == 1 {
+                var joined = cells[index]
+                joined.text = TextNormalization.trim(joined.text) + TextNormalization.trim(value.text)
+                result.append([joined])
+                index += 2
+                continue
+            }
             result.append([cells[index]])
             index += 1
         }
