@@ -93,6 +93,22 @@ struct DocumentIdentityTests {
         #expect(identity("[ 发布机构 ] 青禾县石门镇人民政府\n关于石门镇2022年财政决算的报告\n").unit == "青禾县石门镇人民政府")
     }
 
+    @Test("a report's signature names its unit; a portal's field row does not end the title")
+    func signatureAndMetadataRows() {
+        let report = "河口镇2024年上半年财政预算执行情况的报告\n\n各位代表：\n现将情况报告如下。\n\n云岭县河口镇人民政府\n2024年7月25日\n"
+        #expect(identity(report).unit == "云岭县河口镇人民政府")
+        #expect(identity(report).unitEvidence.first?.source == .signature)
+        let portal = "[ 索引号 ] FX-0417/2024-00052 | [ 发布机构 ] 丰溪县财政局 |\n\n丰溪县市场监督管理局\n2023年度“三公”经费支出决算情况说明\n"
+        #expect(identity(portal).unit == "丰溪县市场监督管理局")
+    }
+
+    @Test("the kind is the title's, not a line of the 目录")
+    func kindFromTitle() {
+        let text = "2023年度\n云岭县石坪乡人民政府部门决算\n\n目  录\n四、部门绩效自评情况\n"
+        #expect(DocumentReader.read(text, catalog: .embedded()).kind == .finalAccounts)
+        #expect(DocumentReader.read("关于石门镇2022年财政决算的报告\n", catalog: .embedded()).kind == .revenueReport)
+    }
+
     @Test("two sources naming different units: no unit, both listed")
     func conflict() {
         let text = "青禾县水利局2023年度部门整体支出绩效自评报告\n\t预算部门、单位名称\n\t青禾县林业局\n"

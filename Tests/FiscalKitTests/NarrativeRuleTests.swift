@@ -185,4 +185,54 @@ struct NarrativeRuleTests {
                 == ["fiscal_revenue 2024 plan 1680"])
         #expect(figures("预计全年税收收入完成900万元。\n", title: Self.township).isEmpty)
     }
+
+    @Test("rates named by the figure before them: 执行率 of 年度资金总额, 覆盖率 of 参保人数 …; of anything else, nothing")
+    func ratesNamedByTheFigureBefore() {
+        #expect(figures("2024年年度资金总额全年执行数2,298.64万元，预算执行率为99.28%。\n")
+                == ["total_funds 2024 final 2298.64", "budget_execution_rate 2024 reported 99.28"])
+        #expect(figures("2024年社保参保人数5,236人，覆盖率41.28%。\n")
+                == ["social_insured 2024 final 5236", "social_insurance_coverage 2024 reported 41.28"])
+        #expect(figures("2024年完成政府采购138.60万元，执行率92.40%。\n")
+                == ["government_procurement 2024 final 138.6", "procurement_execution_rate 2024 reported 92.4"])
+        // The execution rate of 基本支出 is no indicator of the catalogue; 财政拨款's is not the unit's.
+        #expect(figures("2024年基本支出决算支出1617.68万元，预算执行率99.84%。\n") == ["basic_expenditure 2024 final 1617.68"])
+        #expect(figures("2024年财政拨款预算执行率96.27%。\n").isEmpty)
+        // A rate is an aside: the 其中 list after it is the figure's.
+        #expect(figures("2024年实际完成财政收入217.76万元，收入完成率108.88%，其中税收收入131.46万元。\n", title: Self.township)
+                == ["fiscal_revenue 2024 final 217.76", "revenue_completion_rate 2024 reported 108.88", "tax_revenue 2024 final 131.46"])
+    }
+
+    @Test("shares of a whole: “三保”支出占一般公共预算支出的62.81%")
+    func sharesOfAWhole() {
+        #expect(figures("2024年一般公共预算支出完成3,356.72万元，其中“三保”支出2,108.45万元，占一般公共预算支出的62.81%。\n",
+                        title: Self.township)
+                == ["general_budget_expenditure 2024 final 3356.72", "three_guarantees 2024 final 2108.45",
+                    "three_guarantees_share 2024 reported 62.81"])
+        #expect(figures("2024年“三保”应保支出4,130万元，已保支出4,126万元。\n", title: Self.township)
+                == ["three_guarantees 2024 plan 4130", "three_guarantees 2024 final 4126"])
+    }
+
+    @Test("satisfaction of the people a unit serves; 惠民惠农 应保 and 已保")
+    func satisfactionAndBenefits() {
+        #expect(figures("通过发放调查问卷420份，2024年群众满意度达到96.5%。\n") == ["satisfaction 2024 final 96.5"])
+        #expect(figures("2024年农户对惠农政策满意度95.6%。\n").isEmpty)
+        #expect(figures("2024年惠民惠农补贴应保3,412人，已保3,398人，应保尽保率99.59%。\n", title: Self.township)
+                == ["benefit_eligible 2024 final 3412", "benefit_covered 2024 final 3398", "benefit_coverage 2024 reported 99.59"])
+    }
+
+    @Test("a township's economy in 亿元; a bureau's 亿元 is the county's; approximations are no figure")
+    func hundredMillionsAndApproximations() {
+        #expect(figures("2024年全镇实现地区生产总值18.62亿元。\n", title: "青禾县石门镇人民政府2024年度部门整体支出绩效自评报告\n")
+                == ["gdp 2024 final 186200"])
+        #expect(figures("2024年“三保”支出14.53亿元。\n").isEmpty)
+        #expect(figures("2024年辖区常住人口约8.6万人。\n").isEmpty)
+    }
+
+    @Test("flows of a year are no stock; item numbers are no figures")
+    func flowsAndItemNumbers() {
+        let text = "2024年初在编教职工188人，当年退休3人，调出2人，年末实有在编教职工186人；退休教职工64人。\n"
+        #expect(figures(text) == ["staff_in_service 2024 final 186", "staff_retired 2024 final 64"])
+        #expect(figures("1．人员经费合计1,521.70万元。\n2、公用经费259.31万元。\n")
+                == ["personnel_expenditure 2024 final 1521.7", "public_funds 2024 final 259.31"])
+    }
 }

@@ -209,4 +209,22 @@ struct TableReaderTests {
             """
         #expect(figures(text) == ["general_budget_funds 2023 final 2516.8"])
     }
+
+    @Test("an export's | rows: the name row above 项目 is no heading; a row starting with a pipe starts with an empty cell")
+    func exportedPipeRows() {
+        let text = """
+            河口镇2024年上半年财政预算执行情况的报告
+
+            表1 | 河口镇2024年1-6月一般公共预算收入执行情况表 | |||
+            单位：万元 | ||||
+            项 目 | 2024年年初预算 | 2024年1-6月 | | | 2023年1-6月 |
+             | | 金额 | 占年初预算% | 比上年同期增长% | 金额 |
+            一、税收收入 | 1,380.00 | 705.36 | 51.11 | 8.62 | 649.39 |
+            本年收入合计 | 1,640.00 | 862.47 | 52.59 | 9.71 | 786.15 |
+            """
+        #expect(figures(text) == [
+            "tax_revenue 2024 initial 1380", "tax_revenue 2024 Q2 final 705.36", "tax_revenue 2023 Q2 final 649.39",
+            "fiscal_revenue 2024 initial 1640", "fiscal_revenue 2024 Q2 final 862.47", "fiscal_revenue 2023 Q2 final 786.15",
+        ])
+    }
 }

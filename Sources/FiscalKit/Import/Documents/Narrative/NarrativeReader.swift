@@ -399,8 +399,11 @@ struct NarrativeReader {
             }
             // **Shares of a whole**: "“三保”支出占一般公共预算支出的62.81%".
             if let share = PhraseRules.share(in: clauseText), !otherUnit, !namesOther {
-                let part = tokens.lazy.compactMap { token -> Metric? in if case let .metric(metric) = token { return metric }; return nil }.first
-                    ?? previousClause?.metric
+                // The part is named in the clause ("“三保”支出占…") or is the clause before's; the whole is no part.
+                let part = tokens.lazy.compactMap { token -> Metric? in
+                    if case let .metric(metric) = token, metric.code != share.whole { return metric }
+                    return nil
+                }.first ?? previousClause?.metric
                 if part?.code == share.part, let indicator = catalog.metric(code: share.indicator),
                    let year = clauseYear ?? sentenceYear ?? documentYear,
                    case let .value(value) = FigureText.read(share.value + "%", unit: "%") {
@@ -724,6 +727,10 @@ struct NarrativeReader {
             }
             if matches("年初", at: index) && !matches("年初预算", at: index) {
                 initialContext = true; index += 2; continue
+            }
+            // "2024年初…188人，…年末实有…186人": the year's end, after its beginning.
+            if matches("年末", at: index) || matches("年底", at: index) {
+                initialContext = false; index += 2; continue
             }
             for (word, basis) in Self.basisWords where matches(word, at: index) {
                 let after = index + word.count

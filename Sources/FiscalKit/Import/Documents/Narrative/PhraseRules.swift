@@ -45,18 +45,18 @@ enum PhraseRules {
 
     /// **Shares of a whole**: "“三保”支出占一般公共预算支出的62.81%" (or "的比重为62.40%")
     /// is the share indicator of its part, stated in its clause or the one before.
-    static let shares: [(part: String, whole: String, indicator: String)] = [
-        ("three_guarantees", "一般公共预算支出", "three_guarantees_share"),
+    static let shares: [(part: String, whole: String, wholeName: String, indicator: String)] = [
+        ("three_guarantees", "general_budget_expenditure", "一般公共预算支出", "three_guarantees_share"),
     ]
 
-    static func share(in clause: String) -> (part: String, indicator: String, value: String)? {
+    static func share(in clause: String) -> (part: String, whole: String, indicator: String, value: String)? {
         let key = TextNormalization.key(clause)
         for share in shares {
-            let pattern = "占" + share.whole + #"的?(比重|比例)?(为|是|达)?([0-9]+(\.[0-9]+)?)%"#
+            let pattern = "占" + share.wholeName + #"的?(比重|比例)?(为|是|达)?([0-9]+(\.[0-9]+)?)%"#
             guard let range = key.range(of: pattern, options: .regularExpression) else { continue }
             let matched = String(key[range])
             guard let number = matched.range(of: #"[0-9]+(\.[0-9]+)?%$"#, options: .regularExpression) else { continue }
-            return (share.part, share.indicator, String(matched[number].dropLast()))
+            return (share.part, share.whole, share.indicator, String(matched[number].dropLast()))
         }
         return nil
     }
