@@ -229,6 +229,15 @@ enum LabelledTable {
                 }
             }
         }
+        // A sub-heading whose basis contradicts the heading above it (金额 under 2024年年初预算)
+        // is out of line with it: the rows cannot be lined up, whichever way they are read.
+        for headings in stacks where headings.count > 1 {
+            let bases = Set(headings.compactMap { heading -> Basis? in
+                let key = TextNormalization.key(heading)
+                return otherWords.contains(where: { key.contains($0) }) ? nil : basis(of: key)
+            })
+            if bases.count > 1 { return nil }
+        }
         return stacks.enumerated().map { index, headings in meaning(headings, index: index, context: context) }
     }
 
