@@ -153,6 +153,19 @@ struct DocumentIdentityTests {
     func sentencePeriods(sentence: String, period: StatedPeriod) {
         #expect(StatedPeriod.find(in: sentence)?.period == period)
     }
+
+    @Test("the year from a form's field: 年度：2024年, 年度 | 2024 alone on its row; a header 年度 | 2023 | 2024 is none")
+    func yearLabels() {
+        let field = identity("基础数据表\n\n年度：2024年\n单位名称：青禾县统计局\n")
+        #expect(field.year == 2024)
+        #expect(field.yearEvidence?.source == .label)
+        #expect(field.yearEvidence?.location == "line 3")
+        #expect(identity("自评表\n所属年度\t2023\n").year == 2023)
+        #expect(identity("支出表\n年度\t2023\t2024\n税收收入\t1\t2\n").year == nil)
+        #expect(identity("年度目标：2024年\n").year == nil)                   // 年度目标 is no 年度 field
+        // The title wins over a field.
+        #expect(identity("青禾县统计局2024年度部门整体支出绩效自评报告\n年度：2023\n").year == 2024)
+    }
 }
 
 @Suite("Importing documents that name their unit")

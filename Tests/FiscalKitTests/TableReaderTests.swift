@@ -227,4 +227,41 @@ struct TableReaderTests {
             "fiscal_revenue 2024 initial 1640", "fiscal_revenue 2024 Q2 final 862.47", "fiscal_revenue 2023 Q2 final 786.15",
         ])
     }
+
+    @Test("a part titled 基础数据表 without its staff and 经费控制情况 blocks is read as any table; 合计 is not guessed")
+    func basicDataTitleOtherTable() {
+        let text = """
+            部门整体支出绩效自评基础数据表
+
+            年度：2024年
+            单位名称：青禾县青山镇人民政府
+
+            项目\t年初预算数\t全年预算数\t全年执行数
+            基本支出\t520.00\t540.00\t538.20
+            项目支出\t300.00\t320.00\t310.50
+            合计\t820.00\t860.00\t848.70
+            """
+        #expect(figures(text) == [
+            "basic_expenditure 2024 initial 520", "basic_expenditure 2024 budget 540", "basic_expenditure 2024 final 538.2",
+            "project_expenditure 2024 initial 300", "project_expenditure 2024 budget 320", "project_expenditure 2024 final 310.5",
+        ])
+        #expect(unread(text) == ["'合计' is not a catalogue metric"])
+    }
+
+    @Test("in a basic data table, a catalogue row outside the 经费控制情况 block is listed, not placed")
+    func basicDataRowOutsideBlock() {
+        let text = """
+            2024年度部门整体支出绩效评价基础数据表
+            财政供养人员情况（人）\t编制数\t2024年实际在职人数\t控制率
+            \t20\t19\t95%
+            三公经费\t12.5\t10
+            经费控制情况（万元）\t2023年决算数\t2024年预算数\t2024年决算数
+            三公经费\t11\t12.5\t10.2
+            """
+        #expect(figures(text) == [
+            "staff_authorized 2024 final 20", "staff_in_service 2024 final 19", "staff_control_rate 2024 reported 95",
+            "three_public_total 2023 final 11", "three_public_total 2024 budget 12.5", "three_public_total 2024 final 10.2",
+        ])
+        #expect(unread(text) == ["a row outside the table's 经费控制情况 block: its columns are not known"])
+    }
 }

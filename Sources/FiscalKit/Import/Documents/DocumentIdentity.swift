@@ -86,6 +86,11 @@ public struct DocumentIdentity: Sendable {
                 return
             }
         }
+        if let labelled = Self.labelledYear(rows) {
+            yearEvidence = labelled
+            self.year = Int(labelled.value)
+            return
+        }
         // "截止2024年12月31日" / "截至2024年底": the state at the year's end.
         for cell in rows.joined() {
             let folded = TextNormalization.foldWidth(cell.text)
@@ -96,6 +101,32 @@ public struct DocumentIdentity: Sendable {
             self.year = year
             return
         }
+    }
+
+    static let yearLabels = ["所属年度", "评价年度", "填报年度", "报告年度", "预算年度", "决算年度", "年度", "年份"]
+
+    /// "年度：2024年" in a cell, or 年度 | 2024 as a row of its own (a form's
+    /// field); a row with more cells is a table's header (年度 | 2023 | 2024), no field.
+    static func labelledYear(_ rows: [[TextCell]]) -> Evidence? {
+        for row in rows.prefix(40) {
+            let cells = row.filter { !TextNormalization.trim($0.text).isEmpty }
+            for (index, cell) in cells.enumerated() {
+                let folded = TextNormalization.foldWidth(TextNormalization.trim(cell.text))
+                guard let (_, rest) = splitLabel(folded, labels: yearLabels) else { continue }
+                var value = rest
+                var at = cell
+                if value.isEmpty {
+                    guard cells.count == 2, index == 0 else { continue }
+                    value = TextNormalization.foldWidth(TextNormalization.trim(cells[1].text)); at = cells[1]
+                }
+                let trimmed = TextNormalization.trim(value)
+                guard trimmed.range(of: #"^(19|20)[0-9]{2}\s*(年度?)?$"#, options: .regularExpression) != nil,
+                      let year = Int(trimmed.prefix(4)) else { continue }
+                return Evidence(source: .label, value: String(year), location: at.location,
+                                text: at.location == cell.location ? cell.text : "\(cell.text) → \(at.text)")
+            }
+        }
+        return nil
     }
 
     mutating func findPeriod(titles: [TextCell]) {

@@ -51,7 +51,8 @@ public enum DocumentReader {
         let year = reading.year
         for (kind, rows) in sections {
             switch kind {
-            case .table: BasicDataTable.read(rows, year: year, catalog: catalog, into: &reading)
+            case .table where BasicDataTable.hasBlocks(rows): BasicDataTable.read(rows, year: year, catalog: catalog, into: &reading)
+            case .table: readTablesAndProse(rows, context: context, unit: reading.unitName, into: &reading)
             case .form: EvaluationForm.read(rows, year: year, part: "form", catalog: catalog, into: &reading)
             case .sheet:
                 ScoringSheet.read(rows, into: &reading)

@@ -55,6 +55,15 @@ enum BasicDataTable {
         return result
     }
 
+    /// Whether the part has the table's blocks (财政供养人员, 经费控制情况); a
+    /// part titled 基础数据表 without them is some other table, and is not read here.
+    static func hasBlocks(_ rows: [[TextCell]]) -> Bool {
+        rows.joined().contains { cell in
+            let key = TextNormalization.key(cell.text)
+            return key.contains("财政供养人员") || key.contains("经费控制情况")
+        }
+    }
+
     static func read(_ rows: [[TextCell]], year: Int?, catalog: MetricCatalog, into reading: inout DocumentReading) {
         let multiCell = rows.filter { $0.count > 1 }.count
         if multiCell == 0 && rows.count > 4 {
@@ -104,7 +113,15 @@ enum BasicDataTable {
                 columns = nil      // another block of the table (楼堂馆所 …): not figures of the catalogue
                 continue
             }
-            if columns != nil, row.count > 1 { groups[groups.count - 1].rows.append(row) }
+            if columns != nil, row.count > 1 {
+                groups[groups.count - 1].rows.append(row)
+            } else if columns == nil, !first.isEmpty, row.dropFirst().contains(where: { CellText.looksLikeFigure($0.text) }),
+                      catalog.metric(named: CellText.metricLabel(row[0].text)) != nil {
+                // A catalogue name with figures outside a block whose columns are known: said, not guessed.
+                reading.unread.append(UnreadLine(line: row[0].line, text: CellText.rowText(row),
+                                                 reason: "a row outside the table's 经费控制情况 block: its columns are not known",
+                                                 cell: row[0].cell))
+            }
         }
         for group in groups {
             readMoneyRows(group.rows, columns: group.columns, catalog: catalog, into: &reading)
