@@ -1,4 +1,6 @@
-/// What a document is, from its title: it decides what some words mean.
+/// What a document is, from its title: it decides what some words mean. Each
+/// kind has its file in `Kinds/` (``SelfEvaluationPackage``, ``FinalAccounts``,
+/// ``ThreePublicNote``, ``RevenueReport``) with its words and its own rules.
 ///
 /// | kind | titles | 一般公共预算收入 there is |
 /// | --- | --- | --- |
@@ -60,29 +62,6 @@ struct DocumentVocabulary {
         "财政拨款收入", "事业收入", "经营收入", "经营支出", "附属单位上缴收入", "对附属单位补助支出", "上缴上级支出", "实有人员编制",
     ]
 
-    /// What words mean in a township's revenue and expenditure report.
-    static let revenueReportNames: [String: String?] = [
-        "一般公共预算收入": "fiscal_revenue", "公共财政预算收入": "fiscal_revenue", "一般预算收入": "fiscal_revenue",
-        "地方一般公共预算收入": "fiscal_revenue", "本级一般公共预算收入": "fiscal_revenue",
-        "一般公共预算本级收入": "fiscal_revenue", "本年收入合计": "fiscal_revenue",
-        "一般公共预算支出": "general_budget_expenditure", "公共财政预算支出": "general_budget_expenditure",
-        "一般预算支出": "general_budget_expenditure", "一般公共预算本级支出": "general_budget_expenditure",
-        "本级一般公共预算支出": "general_budget_expenditure", "本年支出合计": "general_budget_expenditure",
-        "上级补助收入": "transfer_income", "转移性收入": "transfer_income", "上级转移支付收入": "transfer_income",
-        "转移支付收入": "transfer_income", "上级补助": "transfer_income",
-        "其他收入": nil,                        // an item of 非税收入 there, not a department's other funds
-        "一般公共预算收入总计": "total_income", "一般公共预算支出总计": "expenditure_total",
-        "预算总收入": nil, "决算总收入": nil,     // the whole budget with transfers: not a department's 年度资金总额
-    ]
-
-    /// What words mean in a department's final accounts and its 三公 note.
-    static let finalAccountsNames: [String: String?] = [
-        "一般公共预算收入": nil,               // says 一般公共预算财政拨款收入 when it means the appropriation
-        "上级补助收入": nil,                    // a department's subsidy from its parent unit, not a transfer
-        "本年收入合计": "current_income", "本年收入": "current_income",
-        "本年支出合计": "total_expenditure", "本年支出": "total_expenditure",
-    ]
-
     init(catalog: MetricCatalog, kind: DocumentKind, township: Bool) {
         self.catalog = catalog
         self.kind = kind
@@ -91,11 +70,12 @@ struct DocumentVocabulary {
         for name in Self.lookAlikes { names[TextNormalization.key(name)] = .some(nil) }
         let specific: [String: String?]
         switch kind {
-        case .revenueReport: specific = Self.revenueReportNames
-        case .finalAccounts, .threePublicNote: specific = Self.finalAccountsNames
+        case .revenueReport: specific = RevenueReport.names
+        case .finalAccounts: specific = FinalAccounts.names
+        case .threePublicNote: specific = ThreePublicNote.names
         case .selfEvaluation, .other:
             // A township's 一般公共预算收入 is what it collects; a department's is ambiguous.
-            specific = township ? Self.revenueReportNames.filter { $0.key.contains("一般") && $0.value == "fiscal_revenue" }
+            specific = township ? RevenueReport.names.filter { $0.key.contains("一般") && $0.value == "fiscal_revenue" }
                 : ["一般公共预算收入": nil]
         }
         for (name, code) in specific { names[TextNormalization.key(name)] = .some(code) }

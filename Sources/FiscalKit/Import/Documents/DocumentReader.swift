@@ -3,10 +3,11 @@ import Foundation
 /// Reads a document — a self-evaluation package copied out as text, or the
 /// rows of cells of a Word or Excel file — into the figures it states.
 ///
-/// The document is split into its parts by their titles (基础数据表, 自评表,
-/// 项目支出绩效自评表, 自评报告), and each part goes to its reader:
-/// ``BasicDataTable``, ``EvaluationForm``, ``ScoringSheet``, ``ProjectForms``
-/// and ``NarrativeReader``.
+/// The document's kind (``DocumentKind``, one file each in `Kinds/`) decides
+/// what its words mean. A package is split into its parts
+/// (``SelfEvaluationPackage``); everything else — and a package's report — is
+/// read as tables and prose (``LabelledTable``, ``SingleCellTable``,
+/// ``ThreePublicGrid``, ``NarrativeReader``).
 public enum DocumentReader {
     /// `knownUnit` resolves a short form (白仓镇) to a stored unit's name.
     public static func read(_ text: String, catalog: MetricCatalog,
@@ -28,52 +29,15 @@ public enum DocumentReader {
         let context = LabelledTable.Context(vocabulary: DocumentVocabulary(catalog: catalog, kind: reading.kind, township: township),
                                             year: reading.year, period: reading.identity.period)
 
-        enum Section { case table, form, sheet, project, narrative }
-        var section = Section.narrative
-        // Rows before the first part of a package: a document's own text (a 部门决算
-        // whose attachments include a 自评表 starts with its own 情况说明).
-        var sections: [(Section, [[TextCell]])] = [(.narrative, [])]
-        for row in rows {
-            let title = row.map(\.text).joined()
-            // A part's title is a line of its own; "（部门整体支出绩效自评表…见附件）" in a sentence is not.
-            let isTitle = TextNormalization.trim(title).count <= 40 && !title.contains("。") && !title.contains("，")
-            if !isTitle { }
-            else if title.contains("基础数据表") { section = .table; sections.append((.table, [])) }
-            else if title.contains("项目支出绩效自评表") { section = .project; sections.append((.project, [])) }
-            else if title.contains("整体支出绩效自评表") && row.count > 1 || title.hasSuffix("整体支出绩效自评表") {
-                section = title.contains("部门（单位）") || title.contains("部门(单位)") ? .sheet : .form
-                sections.append((section, []))
-            } else if title.contains("自评报告") && row.count == 1 { section = .narrative; sections.append((.narrative, [])) }
-            sections[sections.count - 1].1.append(row)
-        }
         // A document that is no package (部门决算, a "三公" note, a revenue
-        // report, or a report alone) is read whole, as this first part: its tables and its prose.
-        let year = reading.year
-        for (kind, rows) in sections {
-            switch kind {
-            case .table where BasicDataTable.hasBlocks(rows): BasicDataTable.read(rows, year: year, catalog: catalog, into: &reading)
-            case .table: readTablesAndProse(rows, context: context, unit: reading.unitName, into: &reading)
-            case .form: EvaluationForm.read(rows, year: year, part: "form", catalog: catalog, into: &reading)
-            case .sheet:
-                ScoringSheet.read(rows, into: &reading)
-                // Some units file the form under the sheet's title (部门（单位）整体支出绩效自评表
-                // with 年初预算数 … 全年执行数): its money rows are the form's.
-                let hasForm = rows.contains { row in
-                    let keys = row.map { TextNormalization.key($0.text) }
-                    return keys.contains("年初预算数") && keys.contains("全年执行数")
-                }
-                if hasForm {
-                    EvaluationForm.read(rows, year: year, part: "form", catalog: catalog, into: &reading)
-                } else {
-                    EvaluationForm.readTotal(rows, year: year, part: "sheet", into: &reading)
-                }
-            case .narrative: readTablesAndProse(rows, context: context, unit: reading.unitName, into: &reading)
-            case .project: ProjectForms.read(rows, into: &reading)
-            }
+        // report, or a report alone) is one part: its tables and its prose.
+        for (part, rows) in SelfEvaluationPackage.parts(rows) {
+            if SelfEvaluationPackage.read(part, rows: rows, year: reading.year, catalog: catalog, into: &reading) { continue }
+            readTablesAndProse(rows, context: context, unit: reading.unitName, into: &reading)
         }
         // In a revenue report, 一般公共预算收入 is revenue only as 税收 + 非税; a
         // package's 财政收入 is what its unit calls so (白仓镇's counts transfers in).
-        if reading.kind == .revenueReport { dropRevenueThatIsNotTaxPlusNontax(from: &reading) }
+        if reading.kind == .revenueReport { RevenueReport.dropRevenueThatIsNotTaxPlusNontax(from: &reading) }
         dropPartsThatContradictTheirTotal(from: &reading)
         dropRoundedRestatements(from: &reading)
         return reading
@@ -143,31 +107,6 @@ public enum DocumentReader {
                     return (exact.e6 + half) / step * step == value.e6
                 }
                 if restates { drop.insert(index) }
-            }
-        }
-        reading.figures = reading.figures.enumerated().filter { !drop.contains($0.offset) }.map(\.element)
-    }
-
-    /// **Revenue is tax plus non-tax** (``PhraseRules/widerRevenueParts``): a
-    /// fiscal_revenue stated beside both its parts must equal their sum; if it
-    /// does not, the document counts something else in (transfers, in some
-    /// regions) and it is not stored.
-    static func dropRevenueThatIsNotTaxPlusNontax(from reading: inout DocumentReading) {
-        func key(_ figure: DocumentFigure) -> String { "\(figure.year)|\(figure.quarter)|\(figure.basis.rawValue)" }
-        var parts: [String: [String: Set<Int64>]] = [:]
-        for figure in reading.figures where figure.metric == "tax_revenue" || figure.metric == "nontax_revenue" {
-            parts[key(figure), default: [:]][figure.metric, default: []].insert(figure.value.e6)
-        }
-        var drop: Set<Int> = []
-        for (index, figure) in reading.figures.enumerated() where figure.metric == "fiscal_revenue" {
-            guard let both = parts[key(figure)], let tax = both["tax_revenue"], let nontax = both["nontax_revenue"],
-                  tax.count == 1, nontax.count == 1 else { continue }
-            let sum = tax.first! + nontax.first!
-            if figure.value.e6 != sum {
-                drop.insert(index)
-                reading.unread.append(UnreadLine(line: figure.line, text: figure.text,
-                                                 reason: "fiscal_revenue \(figure.value) is not 税收收入 + 非税收入 (\(ExactValue(e6: sum))): it counts something else in",
-                                                 cell: figure.cell))
             }
         }
         reading.figures = reading.figures.enumerated().filter { !drop.contains($0.offset) }.map(\.element)
