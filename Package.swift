@@ -27,6 +27,12 @@ let package = Package(
                 .embedInCode("Resources/schema.sql"),
                 .embedInCode("Resources/metrics.csv"),
                 .embedInCode("Resources/indicators.csv"),
+                // queries/, in the order their views depend on each other (QueryLibrary.files).
+                .embedInCode("Resources/queries/facts.sql"),
+                .embedInCode("Resources/queries/indicators.sql"),
+                .embedInCode("Resources/queries/trend.sql"),
+                .embedInCode("Resources/queries/rank.sql"),
+                .embedInCode("Resources/queries/reported.sql"),
             ]
         ),
         .executableTarget(

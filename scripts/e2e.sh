@@ -75,6 +75,46 @@ check "folder summary: notes.md skipped" grep -qxF "$inbox/notes.md,,,,skipped: 
 check "folder errors in detail on stderr" grep -qF "$inbox/bad.csv:3: unknown metric '税收'" "$work/folder.err"
 check "--units names the package" bash -c "'$fiscal' import --db '$work/folder.sqlite' '$inbox/2023' '$inbox/packages' --units '$work/units.csv' --format csv | grep -qxF '$inbox/packages/报告.txt,青禾县统计局,2024,1,imported'"
 
+# queries/: the views in the database, runnable from the files in sqlite3, and
+# every named query as Datasette runs it (all parameters text, empty = none).
+export FISCAL_DB="$work/e2e.sqlite"
+check "every view of queries/ is installed" test "$(sqlite3 "$FISCAL_DB" "SELECT count(*) FROM sqlite_master WHERE type = 'view'")" -eq 8
+cp "$FISCAL_DB" "$work/plain.sqlite"
+sqlite3 "$work/plain.sqlite" "SELECT 'DROP VIEW ' || name || ';' FROM sqlite_master WHERE type = 'view'" | sqlite3 "$work/plain.sqlite"
+check "queries/ files create the views in sqlite3" bash -c "cat queries/facts.sql queries/indicators.sql queries/trend.sql queries/reported.sql | sqlite3 '$work/plain.sqlite'"
+trend_sql="SELECT unit, year, value, previous, change_rate FROM indicator_trend WHERE indicator = 'nontax_cost_rate' AND quarter = 0 ORDER BY unit, year"
+check "sqlite3's views give fiscal's trend" test "$(sqlite3 "$work/plain.sqlite" "$trend_sql" | md5sum)" = "$(sqlite3 "$FISCAL_DB" "$trend_sql" | md5sum)"
+printf '.parameter set :indicator nontax_cost_rate\n.parameter set :year 2019\n.parameter set :quarter 0\n.parameter set :kind township\n.read queries/rank.sql\n' > "$work/rank.cmd"
+townships=$("$fiscal" rank nontax_cost_rate --year 2019 --kind township --format csv | tail -n +2 | wc -l)
+check "rank.sql runs in sqlite3 with .parameter: as many townships as fiscal rank" test "$(sqlite3 -csv "$FISCAL_DB" < "$work/rank.cmd" | grep -c ',township,')" -eq "$townships"
+"$fiscal" datasette-metadata > "$work/metadata.json"
+check "datasette-metadata: canned queries for the database of --db" python3 -c "
+import json; d = json.load(open('$work/metadata.json'))
+assert {'trend', 'trend_values', 'rank', 'indicator_value'} <= set(d['databases']['e2e']['queries'])"
+cat > "$work/canned.py" <<'PY'
+import json, re, sqlite3, sys
+queries = json.load(open(sys.argv[1]))["databases"]["e2e"]["queries"]
+db = sqlite3.connect(sys.argv[2])
+given = {"indicator": "nontax_cost_rate", "year": "2019", "quarter": "0", "from_quarter": "0", "to_quarter": "0",
+         "unit_id": "1", "units": "示例县青山镇"}
+for name, query in queries.items():
+    code = re.sub(r"--[^\n]*|'[^']*'", "", query["sql"])
+    names = set(re.findall(r"(?<![\w:]):(\w+)", code))
+    rows = db.execute(query["sql"], {n: given.get(n, "") for n in names}).fetchall()
+    assert rows, f"{name}: no rows"
+    if name in ("trend", "trend_values", "rank"):
+        column = 2 if name == "rank" else 1
+        assert {r[column] for r in rows} == {"示例县青山镇"}, (name, rows[:2])
+PY
+check "every canned query runs with text parameters" python3 "$work/canned.py" "$work/metadata.json" "$FISCAL_DB"
+if command -v datasette >/dev/null; then
+  datasette "$FISCAL_DB" -m "$work/metadata.json" -p 8765 >"$work/datasette.log" 2>&1 & datasette_pid=$!
+  for _ in $(seq 50); do curl -s -o /dev/null http://127.0.0.1:8765/ && break; sleep 0.2; done
+  curl -s 'http://127.0.0.1:8765/e2e/rank.json?indicator=nontax_cost_rate&year=2019&quarter=0&by=&ascending=1&kind=township&region=&units=&_shape=array' > "$work/datasette.json"
+  check "Datasette answers the canned rank query as fiscal rank does" python3 -c "import json; assert len(json.load(open('$work/datasette.json'))) == $townships"
+  kill "$datasette_pid"
+fi
+
 samples="$(pwd)/../shared/samples"
 if [ -d "$samples" ]; then
   export FISCAL_DB="$work/packages.sqlite"

@@ -138,11 +138,14 @@ extension StoreQueries {
             \(whereClause.isEmpty ? "WHERE" : whereClause + " AND") f.basis = 'reported'
             ORDER BY f.unit, f.year, f.quarter, f.metric
             """, arguments: arguments)
-        let computed = try db.makeStatement(sql: """
-            SELECT value, reason FROM indicator_values WHERE unit_id = ? AND year = ? AND quarter = ? AND indicator = ?
-            """)
+        let library = QueryLibrary.embedded
+        let query = try library.query("indicator_value")
+        let computed = try db.makeStatement(sql: query.sql)
         return try reported.map { row in
-            let recomputed = try Row.fetchOne(computed, arguments: [row["unit_id"], row["year"], row["quarter"], row["metric"]])
+            let recomputed = try Row.fetchOne(computed, arguments: try library.arguments(query, [
+                "unit_id": row["unit_id"] as Int64, "year": row["year"] as Int, "quarter": row["quarter"] as Int,
+                "indicator": row["metric"] as String,
+            ]))
             var value = ReportedValue(unit: row["unit"], region: row["region"], kind: row["kind"], year: row["year"],
                                       quarter: row["quarter"], indicator: row["metric"], reported: ExactValue(e6: row["value_e6"]),
                                       computed: recomputed?["value"], source: row["source"], location: row["location"])

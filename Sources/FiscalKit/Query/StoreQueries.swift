@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// Read-only questions about what is stored: resolved facts, units, the
@@ -199,6 +200,16 @@ public struct StoreQueries {
             }
             return unit.id
         }
+    }
+
+    /// The stored full names of units as users type them (aliases, short forms).
+    static func unitNames(_ names: [String], _ db: Database) throws -> [String] {
+        try unitIDs(names, db).map { id in try String.fetchOne(db, sql: "SELECT name FROM units WHERE id = ?", arguments: [id])! }
+    }
+
+    /// A JSON array of strings: a list bound as one parameter (queries/ read it with json_each).
+    static func jsonArray(_ strings: [String]) -> String {
+        String(decoding: try! JSONEncoder().encode(strings), as: UTF8.self)
     }
 
     /// Metric codes for names as users type them; an unknown one names the closest.

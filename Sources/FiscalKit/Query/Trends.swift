@@ -101,28 +101,22 @@ public struct Trends {
             guard let metric = catalog.metric(code: name) ?? catalog.metric(named: name) else {
                 throw FiscalError.invalid("unknown indicator '\(name)'; `fiscal indicators` lists them (any metric code works too); closest: \(catalog.closestNames(to: name).joined(separator: ", "))")
             }
-            // One pass over indicator_values; the previous year is looked up here.
-            // (The indicator_trend view self-joins an unmaterialized view: fine
-            // in sqlite3 for one unit, quadratic over a county.)
-            var conditions = ["v.indicator = ?"]
-            var arguments: StatementArguments = [metric.code]
-            if !filter.allQuarters { conditions.append("v.quarter = ?"); arguments += [filter.quarter] }
-            if !filter.units.isEmpty {
-                let ids = try StoreQueries.unitIDs(filter.units, db)
-                conditions.append("v.unit_id IN (\(StoreQueries.placeholders(ids.count)))")
-                arguments += StatementArguments(ids)
-            }
-            if let kind = filter.kind { conditions.append("u.kind = ?"); arguments += [kind.rawValue] }
-            if let region = filter.region { conditions.append("u.region = ?"); arguments += [region] }
-            if let to = filter.to { conditions.append("v.year <= ?"); arguments += [to] }
+            // queries/trend.sql's trend_values; the previous year is looked up
+            // here in one pass, as the indicator_trend view's window does it.
+            let library = QueryLibrary.embedded
+            let query = try library.query("trend_values")
+            let names = filter.units.isEmpty ? nil : try StoreQueries.unitNames(filter.units, db)
+            let arguments = try library.arguments(query, [
+                "indicator": metric.code,
+                "from_quarter": filter.allQuarters ? 0 : filter.quarter, "to_quarter": filter.allQuarters ? 4 : filter.quarter,
+                "to_year": filter.to, "kind": filter.kind?.rawValue, "region": filter.region,
+                "units": names.map { StoreQueries.jsonArray($0) },
+            ])
             // Columns by position and units by id: at province scale (100,000
             // rows and more) name lookups and hashing Chinese strings per row
-            // were most of the time (perf, BENCHMARKS.md).
-            let cursor = try GRDB.Row.fetchCursor(db, sql: """
-                SELECT v.unit_id, u.name, u.region, u.kind, v.year, v.quarter, v.value, \(filter.onlyTrendRows ? "NULL" : "v.reason")
-                FROM indicator_values v JOIN units u ON u.id = v.unit_id
-                WHERE \(conditions.joined(separator: " AND "))
-                """, arguments: arguments)
+            // were most of the time (perf, BENCHMARKS.md). Reasons are not read
+            // for the export.
+            let cursor = try GRDB.Row.fetchCursor(db, sql: query.sql, arguments: arguments)
             // A period packed in one integer (year and quarter; the unit's rank
             // goes above them once the units are sorted): at province scale the
             // export sorts and looks up 500,000 periods per indicator, and
@@ -140,7 +134,7 @@ public struct Trends {
                 let at = period(year: row[4], quarter: row[5])
                 let value: Double? = row[6]
                 if let value { values[key(unitID, at)] = value }
-                fetched.append(Fetched(unit: unitID, period: at, value: value, reason: row[7]))
+                fetched.append(Fetched(unit: unitID, period: at, value: value, reason: filter.onlyTrendRows ? nil : row[7]))
             }
             let previousYear = UInt64(1) << 3
             // Unit name, year, quarter: sorted here by integers (an ORDER BY

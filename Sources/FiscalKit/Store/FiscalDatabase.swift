@@ -2,8 +2,9 @@ import Foundation
 import GRDB
 
 /// The fiscal SQLite database: one file, WAL mode, foreign keys on, a busy
-/// timeout so a cron export and an import can run at the same time, and the
-/// schema of `schema.sql` applied by named migrations.
+/// timeout so a cron export and an import can run at the same time, the
+/// tables of `schema.sql` applied by named migrations, and the views of
+/// `queries/` (``QueryLibrary``) recreated whenever they change.
 ///
 /// ```swift
 /// let database = try FiscalDatabase.open(path: "fiscal.sqlite")       // creates it
@@ -41,9 +42,12 @@ public final class FiscalDatabase: Sendable {
         if readOnly {
             if FileManager.default.fileExists(atPath: path) {
                 let queue = try DatabaseQueue(path: path, configuration: configuration(readOnly: true))
-                // Current means every migration applied and every name of the
-                // binary's catalogue present (a newer binary may ship more).
-                let current = try queue.read { try migrator.hasCompletedMigrations($0) && catalogIsComplete($0) }
+                // Current means every migration applied, the binary's views
+                // installed and every name of its catalogue present (a newer
+                // binary may ship more).
+                let current = try queue.read { db in
+                    try migrator.hasCompletedMigrations(db) && QueryLibrary.embedded.isInstalled(db) && catalogIsComplete(db)
+                }
                 if current { return FiscalDatabase(path: path, queue: queue, isReadOnly: true) }
             }
             _ = try open(path: path, readOnly: false)
@@ -61,6 +65,7 @@ public final class FiscalDatabase: Sendable {
             throw FiscalError.file(path, "cannot open the database: \(error)")
         }
         try migrator.migrate(queue)
+        try QueryLibrary.embedded.install(in: queue)
         let database = FiscalDatabase(path: path, queue: queue, isReadOnly: false)
         try database.seedCatalog()
         return database

@@ -1,0 +1,212 @@
+import Crypto
+import Foundation
+import GRDB
+
+/// The views and named queries of `queries/`, embedded in the binary: one
+/// current definition of every derived thing, readable and runnable in sqlite3.
+///
+/// A file is a header comment, then blocks, each starting with a marker line:
+///
+/// ```sql
+/// -- view: facts
+/// -- The resolved facts: one value per key.
+/// CREATE VIEW facts AS …;
+///
+/// -- query: trend
+/// -- title: 指标走势 · Indicator trend
+/// -- One indicator for every unit and year …
+/// --   :indicator   an indicator code
+/// SELECT … WHERE indicator = :indicator …;
+/// ```
+///
+/// Views are derived, so they are recreated, not migrated: ``install(in:)``
+/// drops every view and creates those of the files, in one transaction,
+/// whenever the SHA-256 of their SQL differs from what the database holds.
+/// Named queries take `:name` parameters (bound, never spliced); a parameter
+/// the caller does not give is NULL, which the queries read as "no filter" —
+/// as they read the empty string, which is what Datasette sends for an empty field.
+public struct QueryLibrary: Sendable {
+    public struct View: Sendable {
+        public var name: String
+        public var file: String
+        public var sql: String
+    }
+
+    public struct NamedQuery: Sendable {
+        public var name: String
+        public var file: String
+        public var title: String
+        /// The comment lines after the marker (without `-- `), title excepted.
+        public var description: String
+        /// The statement, comments included, without its final `;`.
+        public var sql: String
+        /// Its `:name` parameters, in order of first use, without the colon.
+        public var parameters: [String]
+    }
+
+    /// The files in the order their views depend on each other.
+    public static let files: [(name: String, bytes: [UInt8])] = [
+        ("facts.sql", PackageResources.facts_sql),
+        ("indicators.sql", PackageResources.indicators_sql),
+        ("trend.sql", PackageResources.trend_sql),
+        ("rank.sql", PackageResources.rank_sql),
+        ("reported.sql", PackageResources.reported_sql),
+    ]
+
+    public let views: [View]
+    public let queries: [NamedQuery]
+    /// The SHA-256 (hex) of every view's SQL, in order: what ``install(in:)`` records.
+    public let viewsSHA256: String
+
+    public static let embedded = QueryLibrary(files: files.map { ($0.name, String(decoding: $0.bytes, as: UTF8.self)) })
+
+    public init(files: [(name: String, text: String)]) {
+        var views: [View] = []
+        var queries: [NamedQuery] = []
+        for (file, text) in files {
+            for block in Self.blocks(text) {
+                switch block.kind {
+                case "view": views.append(View(name: block.name, file: file, sql: block.body))
+                default: queries.append(Self.namedQuery(block.name, file: file, body: block.body))
+                }
+            }
+        }
+        self.views = views
+        self.queries = queries
+        let digest = SHA256.hash(data: Data(views.map(\.sql).joined(separator: "\n").utf8))
+        viewsSHA256 = digest.map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// The named query, or an error naming the ones there are.
+    public func query(_ name: String) throws -> NamedQuery {
+        guard let query = queries.first(where: { $0.name == name }) else {
+            throw FiscalError.invalid("no query '\(name)' in queries/; there are: \(queries.map(\.name).joined(separator: ", "))")
+        }
+        return query
+    }
+
+    /// Binds `values` by name; a parameter without a value is NULL.
+    public func arguments(_ query: NamedQuery, _ values: [String: (any DatabaseValueConvertible)?]) throws -> StatementArguments {
+        if let unknown = values.keys.first(where: { !query.parameters.contains($0) }) {
+            throw FiscalError.invalid("query '\(query.name)' has no parameter :\(unknown)")
+        }
+        var named: [String: (any DatabaseValueConvertible)?] = [:]
+        for parameter in query.parameters { named[parameter] = .some(values[parameter] ?? nil) }  // nil would remove the key
+        return StatementArguments(named)
+    }
+
+    // MARK: Datasette
+
+    /// Datasette's metadata with every named query as a canned query of the
+    /// database `database` (Datasette names a database by its file's stem).
+    /// Datasette 0.64 reads it with `-m metadata.json`; 1.0 reads the same
+    /// `databases.NAME.queries` from its configuration (`-c`).
+    public func datasetteMetadata(database: String) throws -> String {
+        var canned: [String: Any] = [:]
+        for query in queries {
+            canned[query.name] = ["title": query.title, "description": query.description, "sql": query.sql]
+        }
+        let metadata: [String: Any] = [
+            "title": "fiscal",
+            "description": "Views and named queries of fiscal's queries/ (generated by `fiscal datasette-metadata`).",
+            "databases": [database: ["queries": canned]],
+        ]
+        let data = try JSONSerialization.data(withJSONObject: metadata, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+
+    // MARK: Installing the views
+
+    /// Whether the database holds this library's views.
+    public func isInstalled(_ db: Database) throws -> Bool {
+        guard try db.tableExists("installed_queries") else { return false }
+        return try String.fetchOne(db, sql: "SELECT sha256 FROM installed_queries") == viewsSHA256
+    }
+
+    /// Drops every view and creates this library's, in one transaction, unless
+    /// they are installed already (checked again inside the transaction: two
+    /// processes opening an older database at once install once).
+    public func install(in queue: DatabaseQueue) throws {
+        if try queue.read(isInstalled) { return }
+        try queue.inTransaction(.immediate) { db in
+            if try isInstalled(db) { return .commit }
+            for name in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'view'") {
+                try db.execute(sql: "DROP VIEW \(name.quotedDatabaseIdentifier)")
+            }
+            for view in views {
+                do {
+                    try db.execute(sql: view.sql)
+                } catch {
+                    throw FiscalError.invalid("queries/\(view.file): view \(view.name): \(error)")
+                }
+            }
+            try db.execute(sql: "DELETE FROM installed_queries")
+            try db.execute(sql: "INSERT INTO installed_queries(sha256, installed_at) VALUES (?, ?)",
+                           arguments: [viewsSHA256, ISO8601DateFormatter().string(from: Date())])
+            return .commit
+        }
+    }
+
+    // MARK: Parsing
+
+    struct Block {
+        var kind: String
+        var name: String
+        var body: String
+    }
+
+    /// The file's `-- view: NAME` and `-- query: NAME` blocks; text before the first is its header.
+    static func blocks(_ text: String) -> [Block] {
+        var blocks: [Block] = []
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if let marker = line.firstMatch(of: /^-- (view|query): *([A-Za-z_][A-Za-z0-9_]*) *$/) {
+                blocks.append(Block(kind: String(marker.1), name: String(marker.2), body: ""))
+            } else if !blocks.isEmpty {
+                blocks[blocks.count - 1].body += line + "\n"
+            }
+        }
+        for index in blocks.indices {
+            blocks[index].body = blocks[index].body.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        return blocks
+    }
+
+    static func namedQuery(_ name: String, file: String, body: String) -> NamedQuery {
+        var title = name
+        var description: [String] = []
+        var sqlLines: [Substring] = []
+        var inHeader = true
+        for line in body.split(separator: "\n", omittingEmptySubsequences: false) {
+            if inHeader, line.hasPrefix("--") {
+                let text = line.dropFirst(2).drop { $0 == " " }
+                if text.hasPrefix("title:") {
+                    title = text.dropFirst("title:".count).trimmingCharacters(in: .whitespaces)
+                } else {
+                    description.append(String(line.dropFirst(line.hasPrefix("-- ") ? 3 : 2)))
+                }
+                continue
+            }
+            inHeader = false
+            sqlLines.append(line)
+        }
+        var sql = sqlLines.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+        if sql.hasSuffix(";") { sql.removeLast() }
+        return NamedQuery(name: name, file: file, title: title, description: description.joined(separator: "\n"),
+                          sql: sql, parameters: parameters(in: sql))
+    }
+
+    /// `:name` parameters outside comments and string literals, in order of first use.
+    static func parameters(in sql: String) -> [String] {
+        var found: [String] = []
+        var code = ""
+        for line in sql.split(separator: "\n") {
+            code += (line.range(of: "--").map { String(line[..<$0.lowerBound]) } ?? String(line)) + "\n"
+        }
+        code = code.replacing(/'[^']*'/, with: "''")
+        // A parameter's colon follows neither a name nor another colon (no ::type casts in SQLite).
+        for match in code.matches(of: /(^|[^A-Za-z0-9_:]):([A-Za-z_][A-Za-z0-9_]*)/) where !found.contains(String(match.2)) {
+            found.append(String(match.2))
+        }
+        return found
+    }
+}
