@@ -154,6 +154,18 @@ struct DocumentIdentityTests {
         #expect(StatedPeriod.find(in: sentence)?.period == period)
     }
 
+    @Test("a sentence under the title is no title: the finance bureau named in 根据《…通知》 is not the unit")
+    func sentenceIsNoTitle() {
+        let found = identity("""
+            青禾县卫生健康局2024年度“三公”经费决算情况说明
+
+            根据《青禾县财政局关于做好2024年度部门决算公开工作的通知》要求，现将我局2024年度“三公”经费决算情况说明如下：
+
+            """)
+        #expect(found.unit == "青禾县卫生健康局")
+        #expect(found.unitConflict.isEmpty)
+    }
+
     @Test("the year from a form's field: 年度：2024年, 年度 | 2024 alone on its row; a header 年度 | 2023 | 2024 is none")
     func yearLabels() {
         let field = identity("基础数据表\n\n年度：2024年\n单位名称：青禾县统计局\n")

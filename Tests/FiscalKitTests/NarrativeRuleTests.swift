@@ -235,4 +235,53 @@ struct NarrativeRuleTests {
         #expect(figures("1．人员经费合计1,521.70万元。\n2、公用经费259.31万元。\n")
                 == ["personnel_expenditure 2024 final 1521.7", "public_funds 2024 final 259.31"])
     }
+
+    @Test("quotation marks are no part of a name: “七项经费”合计, \"三公\"经费")
+    func quotedNames() {
+        #expect(figures("2024年办公费5.42万元，“七项经费”合计16.21万元。\n")
+                == ["office_expense 2024 final 5.42", "seven_items_total 2024 final 16.21"])
+        #expect(figures("2024年\"三公\"经费支出9.07万元。\n") == ["three_public_total 2024 final 9.07"])
+    }
+
+    @Test("a budget, then its spending: 全年支出 after “三公”经费年初预算 is the 三公's; 实际采购 after 政府采购预算")
+    func budgetThenSpending() {
+        #expect(figures("2024年“三公”经费年初预算1.20万元，全年支出0.86万元。\n")
+                == ["three_public_total 2024 initial 1.2", "three_public_total 2024 final 0.86"])
+        #expect(figures("2024年政府采购预算42.00万元，实际采购41.37万元。\n")
+                == ["government_procurement 2024 budget 42", "government_procurement 2024 final 41.37"])
+        // After an income, 全年支出 is the unit's spending.
+        #expect(figures("2024年一般公共预算拨款395.26万元，全年支出405.18万元。\n")
+                == ["general_budget_funds 2024 final 395.26", "total_expenditure 2024 final 405.18"])
+    }
+
+    @Test("a name as a heading is the subject of the clauses after it on its line")
+    func nameAsHeading() {
+        let text = """
+            2024年“三公”经费决算情况
+            （一）因公出国（境）费。预算数为0万元，决算数为0万元，全年未安排因公出国（境）团组。
+            1.公务用车运行维护费。预算数为16.80万元，决算数为14.92万元。
+            （二）培训情况。预算数为5.00万元。
+            预算数为7.80万元，决算数为6.45万元。
+
+            """
+        #expect(figures(text) == ["overseas_travel 2024 budget 0", "overseas_travel 2024 final 0",
+                                  "vehicle_operation 2024 budget 16.8", "vehicle_operation 2024 final 14.92"])
+    }
+
+    @Test("a breakdown by spending unit, a unit managed for another: their figures are not the unit's")
+    func otherUnitsInside() {
+        #expect(figures("2024年从支出单位看，局机关本级“三公”经费决算12.06万元，县疾病预防控制中心5.83万元。\n").isEmpty)
+        #expect(figures("2024年受县委组织部委托代管的县党史研究室（独立核算）全年支出58.30万元。\n").isEmpty)
+        #expect(unread("2024年受县委组织部委托代管的县党史研究室（独立核算）全年支出58.30万元。\n")
+                == ["total_expenditure 58.30万元: the clause is about another unit"])
+    }
+
+    @Test("the county's figures are not the unit's; a county meeting held 5 times is no figure of the county")
+    func countyClauses() {
+        #expect(figures("2024年会议费预算数3.00万元，决算数2.16万元，召开全县卫生健康工作会议5次，参会人员420人次。\n")
+                == ["meeting 2024 budget 3", "meeting 2024 final 2.16"])
+        #expect(figures("2024年常住人口12,684人。全县常住人口318,420人。\n") == ["resident_population 2024 final 12684"])
+        #expect(figures("2024年自评得分92.5分。全县各乡镇平均自评得分为90.6分。\n") == ["self_score 2024 final 92.5"])
+    }
 }
+

@@ -264,4 +264,21 @@ struct TableReaderTests {
         ])
         #expect(unread(text) == ["a row outside the table's 经费控制情况 block: its columns are not known"])
     }
+
+    @Test("a table is named by the lines nearest it, not by a definition of “三公”经费 above them")
+    func tableNameStopsAtProse() {
+        let text = """
+            青禾县水利局2023年度部门决算
+            5.“三公”经费：指部门用财政拨款安排的因公出国（境）费、公务用车购置及运行维护费和公务接待费。
+            第四部分  2023年度部门决算表
+            收入支出决算总表
+            收入\t\t\t支出\t\t
+            项目\t行次\t金额\t项目\t行次\t金额
+            本年收入合计\t12\t4305.19\t本年支出合计\t46\t4118.06
+            总计\t15\t4489.45\t总计\t49\t4489.45
+            """
+        #expect(figures(text) == ["current_income 2023 final 4305.19", "total_expenditure 2023 final 4118.06",
+                                  "total_income 2023 final 4489.45", "expenditure_total 2023 final 4489.45"])
+    }
 }
+

@@ -313,6 +313,15 @@ struct TextPackageTests {
             "staff_authorized 2023 final 168", "staff_in_service 2023 final 164", "staff_control_rate 2023 reported 97.62",
             "three_public_total 2022 final 5.06", "three_public_total 2023 budget 3", "three_public_total 2023 final 3.29"]),
         ("form-header-without-blank.txt", []),
+        // Under the sheet's title, one cell per line: each block's label and values
+        // rebuilt as a row; 公用经费 has two values for three headings and is not placed.
+        ("form-one-cell-per-line-blocks.txt", [
+            "total_funds 2024 initial 250", "total_funds 2024 budget 262.4", "total_funds 2024 final 258.1",
+            "budget_execution_rate 2024 reported 98.36",
+            "general_budget_funds 2024 initial 240", "general_budget_funds 2024 budget 252.4", "general_budget_funds 2024 final 248.1",
+            "other_funds 2024 initial 10", "other_funds 2024 budget 10", "other_funds 2024 final 10",
+            "basic_expenditure 2024 initial 200", "basic_expenditure 2024 budget 206", "basic_expenditure 2024 final 205.5",
+            "project_expenditure 2024 initial 50", "project_expenditure 2024 budget 56.4", "project_expenditure 2024 final 52.6"]),
         ("form-then-indicator-rows.txt", [
             "total_funds 2024 initial 2026.91", "total_funds 2024 budget 2517.3", "total_funds 2024 final 2517.3",
             "budget_execution_rate 2024 reported 94.26"]),

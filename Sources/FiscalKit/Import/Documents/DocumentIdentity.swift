@@ -80,7 +80,10 @@ public struct DocumentIdentity: Sendable {
 
     mutating func findYear(rows: [[TextCell]], titles: [TextCell]) {
         for cell in titles where !cell.text.hasPrefix("附件") {
-            if let year = CellText.leadingYear(cell.text), Self.namesDocument(cell.text) {
+            // "（2024年度）" on its own line under a form's title is its year.
+            let yearAlone = TextNormalization.foldWidth(TextNormalization.trim(cell.text))
+                .range(of: #"^[(（]?\s*(19|20)[0-9]{2}\s*年度?\s*[)）]?$"#, options: .regularExpression) != nil
+            if let year = CellText.leadingYear(cell.text), Self.namesDocument(cell.text) || yearAlone {
                 yearEvidence = Evidence(source: .title, value: String(year), location: cell.location, text: cell.text)
                 self.year = year
                 return
@@ -155,6 +158,13 @@ public struct DocumentIdentity: Sendable {
         }
     }
 
+    /// A line of prose, not a title: "根据《青禾县财政局关于…的通知》要求，现将…说明如下：".
+    static func isSentence(_ text: String) -> Bool {
+        let folded = TextNormalization.foldWidth(text)
+        return folded.contains("。") || folded.hasSuffix(":") || folded.hasSuffix("：")
+            || ["根据", "按照", "依据", "为了", "现将", "经"].contains { folded.hasPrefix($0) } && folded.contains("，")
+    }
+
     /// The document's first non-empty lines, up to its table of contents (目录).
     static func leadingTitleRows(_ rows: [[TextCell]]) -> [TextCell] {
         var titles: [TextCell] = []
@@ -165,7 +175,7 @@ public struct DocumentIdentity: Sendable {
                 continue
             }
             let text = TextNormalization.trim(cell.text)
-            if TextNormalization.key(text) == "目录" || text.count > 60 || text.contains("。") || titles.count >= 12 { break }
+            if TextNormalization.key(text) == "目录" || text.count > 60 || isSentence(text) || titles.count >= 12 { break }
             titles.append(cell)
         }
         return titles
@@ -182,7 +192,7 @@ public struct DocumentIdentity: Sendable {
                 continue
             }
             let text = TextNormalization.trim(cell.text)
-            let short = text.count <= 60 && !text.contains("。")
+            let short = text.count <= 60 && !isSentence(text)
             if leading < 12 && short {
                 titles.append(cell)
                 leading += 1

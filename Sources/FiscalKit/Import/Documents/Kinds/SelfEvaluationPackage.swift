@@ -44,10 +44,9 @@ enum SelfEvaluationPackage {
             ScoringSheet.read(rows, into: &reading)
             // Some units file the form under the sheet's title (部门（单位）整体支出绩效自评表
             // with 年初预算数 … 全年执行数): its money rows are the form's.
-            let hasForm = rows.contains { row in
-                let keys = row.map { TextNormalization.key($0.text) }
-                return keys.contains("年初预算数") && keys.contains("全年执行数")
-            }
+            // (Its headings may be a row, or one cell per line.)
+            let keys = Set(rows.joined().map { TextNormalization.key($0.text) })
+            let hasForm = keys.contains("年初预算数") && keys.contains("全年执行数")
             if hasForm {
                 EvaluationForm.read(rows, year: year, part: "form", catalog: catalog, into: &reading)
             } else {

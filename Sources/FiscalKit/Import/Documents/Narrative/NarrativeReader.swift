@@ -60,6 +60,8 @@ struct NarrativeReader {
         // "“三保”应保支出4,130万元，已保支出4,126万元": 三保 with its basis inside the name.
         "\"三保\"": "three_guarantees", "三保": "three_guarantees",
         "惠民惠农补贴应保": "benefit_eligible", "惠民惠农补助应保": "benefit_eligible", "惠民惠农应保": "benefit_eligible",
+        // "全年政府采购预算42.00万元，实际采购41.37万元".
+        "实际采购": "government_procurement", "实际采购金额": "government_procurement",
     ]
     /// A name that, right after another metric's figure (same clause or the
     /// one before), means that metric's companion: "财政供养人员在职168人，退休69人"
@@ -139,7 +141,23 @@ struct NarrativeReader {
             (!metric.isIndicator || Self.readableIndicators.contains(metric.code)) && !Self.notFromProse.contains(metric.code)
         }
         for (word, code) in Self.proseNames { names.append((word, vocabulary.catalog.metric(code: code)!)) }
-        self.names = names.sorted { ($0.key.count, $0.key) > ($1.key.count, $1.key) }      // longest match first
+        // **Quotation marks are no part of a name**: “七项经费”合计, "三公"经费 and 三公经费 are
+        // one name. Without them two names may become one: a look-alike wins, and
+        // two different metrics under one name make it no name at all.
+        var unquoted: [String: Metric?] = [:]
+        var ambiguous: Set<String> = []
+        for (key, metric) in names {
+            let bare = Self.unquoted(key)
+            guard !bare.isEmpty else { continue }
+            if let existing = unquoted[bare] {
+                if existing == nil || metric == nil { unquoted[bare] = .some(nil) }
+                else if existing?.code != metric?.code { ambiguous.insert(bare) }
+            } else {
+                unquoted[bare] = metric
+            }
+        }
+        self.names = unquoted.filter { !ambiguous.contains($0.key) }.map { (key: $0.key, metric: $0.value) }
+            .sorted { ($0.key.count, $0.key) > ($1.key.count, $1.key) }      // longest match first
     }
 
     /// What carries from one sentence to the next.
@@ -152,6 +170,9 @@ struct NarrativeReader {
         var draftSection = false
         /// The year the last sentence stated: a sentence opening with 其中 goes on with it.
         var year: Int?
+        /// A sentence that is only a name ("（一）因公出国（境）费。预算数为0万元，决算数为0万元"):
+        /// the subject of the clauses that follow it on its line.
+        var subject: (metric: Metric, line: Int)?
     }
 
     /// Figures and unread numbers of the narrative lines (each: text, line).
@@ -271,6 +292,13 @@ struct NarrativeReader {
             reading.unread.append(UnreadLine(line: line, text: raw, reason: reason, cell: cell))
         }
         let hasNumber = raw.range(of: #"\d"#, options: .regularExpression) != nil
+        if let subject = carry.subject, subject.line != line { carry.subject = nil }
+        // **A name as a heading**: "（二）公务用车购置及运行维护费。预算数为16.80万元，决算数为14.92万元".
+        if let metric = Self.headingName(raw, vocabulary: vocabulary) {
+            carry.subject = (metric, line)
+            carry.head = nil
+            return
+        }
         // A heading ("二、政府性基金预算收支决算情况") sets what the sentences under it are about.
         if !hasNumber || Self.isHeading(raw) {
             if Self.isHeading(raw) {
@@ -280,10 +308,19 @@ struct NarrativeReader {
             carry.head = nil
             if !hasNumber { return }
         }
-        // "全县…" is about the county; "较全县平均增速" only compares with it.
-        let aboutArea = Self.areaWords.contains { word in
-            raw.ranges(of: word).contains { range in
-                range.lowerBound == raw.startIndex || !"较比占于".contains(raw[raw.index(before: range.lowerBound)])
+        // "全县…" is about the county; "较全县平均增速" only compares with it, and
+        // "召开全县卫生健康工作会议…5次" states no figure of the county's.
+        // (Clauses split at ，；; and at a comma that is no thousands separator: 318,420人.)
+        let clauses = raw.replacing(/,(?!\d)/, with: "，").split(whereSeparator: { "，；;".contains($0) })
+        let aboutArea = clauses.contains { clause in
+            Self.areaWords.contains { word in
+                clause.ranges(of: word).contains { range in
+                    guard range.lowerBound == clause.startIndex || !"较比占于".contains(clause[clause.index(before: range.lowerBound)])
+                    else { return false }
+                    // A number after it, unless a count of events (5次, 9期, 420人次).
+                    return clause[range.upperBound...].range(of: #"[0-9]+([.,][0-9]+)*(?![0-9.,]|\s*(人次|次|场|期|批|项|届))"#,
+                                                               options: .regularExpression) != nil
+                }
             }
         }
         if aboutArea {
@@ -384,7 +421,10 @@ struct NarrativeReader {
                 }
             }
             var continued = false
-            if meaningful.count == 2, case .number = meaningful[1], let previous = previousClause, previous.stored,
+            if meaningful.count == 2, case .basis = meaningful[0], case .number = meaningful[1], previousClause == nil,
+               let subject = carry.subject {
+                armed = subject.metric; clean = true; continued = true
+            } else if meaningful.count == 2, case .number = meaningful[1], let previous = previousClause, previous.stored,
                !previous.openedList, !startsList {
                 switch meaningful[0] {
                 case .basis(.final) where previous.metric.code == "benefit_eligible":
@@ -457,7 +497,15 @@ struct NarrativeReader {
                     if let metric = armed, clean, !consumed, metric.unit == "万元",
                        !PhraseRules.incomeMetrics.contains(metric.code) { continue }
                     if total {
-                        armed = catalog.metric(code: "total_expenditure")
+                        // **A budget, then its spending**: "“三公”经费年初预算1.20万元，全年支出0.86万元" —
+                        // the clause's 全年支出 is the budgeted metric's, not the unit's total.
+                        if armed == nil, let previous = previousClause, previous.stored, !previous.openedList,
+                           previous.basis == .budget || previous.basis == .initial, previous.metric.unit == "万元",
+                           previous.metric.code != "total_expenditure", !PhraseRules.incomeMetrics.contains(previous.metric.code) {
+                            armed = previous.metric
+                        } else {
+                            armed = catalog.metric(code: "total_expenditure")
+                        }
                         clean = true
                         consumed = false
                     } else {
@@ -615,6 +663,17 @@ struct NarrativeReader {
     }
 
     /// A heading line: numbered (一、 （二） 3.) and short, without sentence punctuation.
+    /// The money metric a sentence names and nothing else, after its item number
+    /// ("（一）因公出国（境）费", "1.公务用车购置费"); nil for anything more.
+    static func headingName(_ text: String, vocabulary: DocumentVocabulary) -> Metric? {
+        var name = TextNormalization.foldWidth(TextNormalization.trim(text))
+        name = name.replacingOccurrences(of: #"^([（(][一二三四五六七八九十0-9]+[）)]|[一二三四五六七八九十]+[、.]|[0-9]+[、.])\s*"#,
+                                         with: "", options: .regularExpression)
+        guard !name.isEmpty, name.count <= 20, let metric = vocabulary.metric(named: CellText.metricLabel(name)),
+              metric.unit == "万元" else { return nil }
+        return metric
+    }
+
     static func isHeading(_ text: String) -> Bool {
         let trimmed = TextNormalization.trim(text)
         guard trimmed.count <= 40, !trimmed.contains("，"), !trimmed.contains(","), !trimmed.contains("。") else { return false }
@@ -654,8 +713,11 @@ struct NarrativeReader {
 
     /// Names, numbers with units, years, basis words, connectors and change
     /// words; everything else is filler.
+    /// A normalized text without its quotation marks (`key` folds “”「」 to " and ‘’ to ').
+    static func unquoted(_ key: String) -> String { key.filter { $0 != "\"" && $0 != "'" } }
+
     func tokenize(_ clause: String, initialContext: inout Bool) -> [Token] {
-        let text = Array(TextNormalization.key(clause))
+        let text = Array(Self.unquoted(TextNormalization.key(clause)))
         var tokens: [Token] = []
         var index = 0
         func matches(_ word: String, at position: Int) -> Bool {

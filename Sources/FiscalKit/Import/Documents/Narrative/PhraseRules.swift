@@ -116,7 +116,11 @@ enum PhraseRules {
 
     /// **Other units**: a clause that names another unit ("所属单位中，青禾县农业技术
     /// 推广中心在职人员18人") states that unit's figures, not the document's.
-    static let subUnitWords = ["所属单位", "下属单位", "二级单位", "所属二级", "下属二级"]
+    /// A unit the document's unit manages for another ("受…委托代管的县党史研究室（独立核算）全年支出58.30万元") is another unit too.
+    /// A breakdown by spending unit ("从支出单位看，局机关本级“三公”经费决算12.06万元，县疾病预防控制中心5.83万元")
+    /// states parts, not the unit's whole.
+    static let subUnitWords = ["所属单位", "下属单位", "二级单位", "所属二级", "下属二级", "代管的", "独立核算", "机关本级",
+                               "从支出单位看", "按支出单位", "分单位看"]
 
     /// **Fund budgets**: a sentence about 政府性基金 (or 国有资本经营, 社保基金) —
     /// one that names the fund before its first number — states that budget's

@@ -94,8 +94,8 @@ enum EvaluationForm {
     }
 
     /// A form exported one cell per line: the 年初预算数 … 自评得分 headings, then
-    /// 年度资金总额 with exactly one value per heading, and 总分 with its numbers,
-    /// rebuilt as rows. Anything that does not line up stays a row of one cell.
+    /// each label with the values after it (年度资金总额, 一般公共预算拨款 …), and
+    /// 总分 with its numbers, rebuilt as rows. Anything that does not line up stays a row of one cell.
     static func regroupSingleCells(_ rows: [[TextCell]]) -> [[TextCell]] {
         let cells = rows.map { $0[0] }
         var result: [[TextCell]] = []
@@ -114,12 +114,10 @@ enum EvaluationForm {
                 index = end
                 continue
             }
-            let values = cells[(index + 1)...].prefix { CellText.isValueCell($0.text) }
-            if key == "年度资金总额", !headings.isEmpty, values.count == headings.count {
-                result.append([cells[index]] + values)
-                index += 1 + values.count
-                continue
+            if key.contains("绩效指标") || key.contains("一级指标") || key.contains("年度总体目标") {
+                headings = []         // the indicator rows have columns of their own
             }
+            let values = cells[(index + 1)...].prefix { CellText.isValueCell($0.text) }
             if key == "总分" || key == "合计", values.count >= 2 {
                 result.append([cells[index]] + values)
                 index += 1 + values.count
@@ -131,6 +129,14 @@ enum EvaluationForm {
                 joined.text = TextNormalization.trim(joined.text) + TextNormalization.trim(value.text)
                 result.append([joined])
                 index += 2
+                continue
+            }
+            // Under headings, a label and the values after it are a row (年度资金总额,
+            // 一般公共预算拨款, 基本支出 …); read() lists one whose values do not
+            // line up with the headings.
+            if !headings.isEmpty, !values.isEmpty, !isHeading(key) {
+                result.append([cells[index]] + values)
+                index += 1 + values.count
                 continue
             }
             result.append([cells[index]])

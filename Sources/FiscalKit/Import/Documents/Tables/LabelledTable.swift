@@ -73,7 +73,7 @@ enum LabelledTable {
         }
         guard !rows.isEmpty, !header.isEmpty else { return }
         let width = rows.map(\.count).max() ?? 0
-        let tableName = titleTexts.joined()
+        let tableName = nameLines(titleTexts).joined()
         guard let columns = columns(header: header, width: width, context: context) else {
             for row in rows where row.dropFirst().contains(where: { CellText.isValueCell($0.text) }) {
                 reading.unread.append(UnreadLine(line: row[0].line, text: CellText.rowText(row),
@@ -133,6 +133,20 @@ enum LabelledTable {
                 reading.figures.append(figure)
             }
         }
+    }
+
+    /// The lines that name the table: those nearest it, up to the first line of
+    /// prose above ("5.“三公”经费：指部门用财政拨款安排的…" names no table below it).
+    static func nameLines(_ texts: [String]) -> [String] {
+        var kept: [String] = []
+        for text in texts.reversed() {
+            let folded = TextNormalization.foldWidth(TextNormalization.trim(text))
+            let numbered = folded.range(of: #"^[0-9]+[.、]"#, options: .regularExpression) != nil
+            if folded.contains("。") || folded.contains("：指") || folded.contains(":指") || folded.count > 50
+                || numbered && !folded.contains("表") { break }
+            kept.insert(text, at: 0)
+        }
+        return kept
     }
 
     /// A row's metric: its label in this document's words; 合计/总计 by the table and the side.
