@@ -283,5 +283,21 @@ struct NarrativeRuleTests {
         #expect(figures("2024年常住人口12,684人。全县常住人口318,420人。\n") == ["resident_population 2024 final 12684"])
         #expect(figures("2024年自评得分92.5分。全县各乡镇平均自评得分为90.6分。\n") == ["self_score 2024 final 92.5"])
     }
+
+    @Test("brackets: a name with (境) inside a list of components; a list of names without numbers is an aside")
+    func bracketsWithNames() {
+        #expect(figures("2024年“三公”经费年初预算9.50万元，实际支出8.64万元（其中：因公出国（境）费0万元；公务接待费2.35万元）。\n")
+                == ["three_public_total 2024 initial 9.5", "three_public_total 2024 final 8.64",
+                    "overseas_travel 2024 final 0", "official_reception 2024 final 2.35"])
+        #expect(figures("2024年“七项经费”（办公费、印刷费、邮电费、差旅费、会议费、培训费、公务接待费）合计53.71万元。\n")
+                == ["seven_items_total 2024 final 53.71"])
+    }
+
+    @Test("均为 with no number after it gives no value to several names; 全年实际支出 is the year's spending")
+    func distributiveNeedsNumbers() {
+        #expect(figures("2024年“三公”经费支出6.12万元，均为公务用车运行维护费和公务接待费。\n") == ["three_public_total 2024 final 6.12"])
+        #expect(figures("2024年公用经费、差旅费均为12万元。\n").isEmpty)
+        #expect(figures("2024年全年实际支出1,248.76万元。\n") == ["total_expenditure 2024 final 1248.76"])
+    }
 }
 

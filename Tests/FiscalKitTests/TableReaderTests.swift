@@ -280,5 +280,20 @@ struct TableReaderTests {
         #expect(figures(text) == ["current_income 2023 final 4305.19", "total_expenditure 2023 final 4118.06",
                                   "total_income 2023 final 4489.45", "expenditure_total 2023 final 4489.45"])
     }
+
+    @Test("年初预算 and 调整预算 under a merged 2023年预算 say which budget; 决算数 under 预算 would refuse the table")
+    func budgetSubHeadings() {
+        let text = """
+            关于青禾县龙潭镇2023年财政决算的报告
+            表一  龙潭镇2023年一般公共预算收入决算表
+            单位：万元
+            项目\t2023年预算\t\t2023年决算\t\t
+            \t年初预算\t调整预算\t金额\t占预算%\t增长%
+            一、税收收入\t2,040.00\t2,150.00\t2,213.58\t102.96\t8.17
+            """
+        #expect(figures(text) == ["tax_revenue 2023 initial 2040", "tax_revenue 2023 budget 2150", "tax_revenue 2023 final 2213.58"])
+        let contradicting = text.replacingOccurrences(of: "\t年初预算\t调整预算", with: "\t决算数\t调整预算")
+        #expect(figures(contradicting).isEmpty)
+    }
 }
 

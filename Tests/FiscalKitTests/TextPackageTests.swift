@@ -315,6 +315,12 @@ struct TextPackageTests {
         ("form-header-without-blank.txt", []),
         // Under the sheet's title, one cell per line: each block's label and values
         // rebuilt as a row; 公用经费 has two values for three headings and is not placed.
+        // Indicator rows: a 三级指标 naming an amount gives its 实际完成值 with its unit;
+        // a value with more than an amount, or a row short of cells, is not read.
+        ("form-indicator-rows.txt", [
+            "total_funds 2024 initial 1000", "total_funds 2024 budget 1100", "total_funds 2024 final 1050",
+            "budget_execution_rate 2024 reported 95.45",
+            "three_public_total 2024 final 16.72", "public_funds 2024 final 178.45", "self_score 2024 final 94.68"]),
         ("form-one-cell-per-line-blocks.txt", [
             "total_funds 2024 initial 250", "total_funds 2024 budget 262.4", "total_funds 2024 final 258.1",
             "budget_execution_rate 2024 reported 98.36",
@@ -324,7 +330,9 @@ struct TextPackageTests {
             "project_expenditure 2024 initial 50", "project_expenditure 2024 budget 56.4", "project_expenditure 2024 final 52.6"]),
         ("form-then-indicator-rows.txt", [
             "total_funds 2024 initial 2026.91", "total_funds 2024 budget 2517.3", "total_funds 2024 final 2517.3",
-            "budget_execution_rate 2024 reported 94.26"]),
+            "budget_execution_rate 2024 reported 94.26",
+            // 实际完成值 with its unit; 27.26 and 178.06 without one are not read.
+            "government_procurement 2024 final 362.21"]),
     ])
     func layoutTraps(file: String, expected: [String]) throws {
         let text = try String(contentsOfFile: Fixtures.path("layouts/" + file), encoding: .utf8)

@@ -32,7 +32,9 @@ enum CellText {
         label = label.replacingOccurrences(of: #"[:：]$"#, with: "", options: .regularExpression)
         label = label.replacingOccurrences(of: #"\((万元|元|人)\)$"#, with: "", options: .regularExpression)
         label = label.replacingOccurrences(of: #"（(万元|元|人)）$"#, with: "", options: .regularExpression)
-        return label
+        // Quotation marks are no part of a name: “三公”经费支出 is 三公经费支出.
+        let bare = label.filter { $0 != "\"" && $0 != "'" }
+        return bare.isEmpty ? label : bare
     }
 
     static func looksLikeFigure(_ text: String) -> Bool {

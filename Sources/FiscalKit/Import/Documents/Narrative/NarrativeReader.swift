@@ -357,7 +357,10 @@ struct NarrativeReader {
             }
             return
         }
-        if PhraseRules.distributiveWords.contains(where: { text.contains($0) }) {
+        // (Only with a number after the word: "…均为公务用车运行维护费和公务接待费" assigns none.)
+        if PhraseRules.distributiveWords.contains(where: { word in
+            text.ranges(of: word).contains { text[$0.upperBound...].contains(where: { $0.isASCII && $0.isNumber }) }
+        }) {
             unread("one value for each of several names (各是, 分别为 …): which is which is not read")
             return
         }
@@ -686,8 +689,12 @@ struct NarrativeReader {
     /// 公务用车运行费1万元）" lists the figure's parts: read as a 其中 list. Any other
     /// aside with numbers ("（按收入任务的30%拨付）", "（其中行政编制30人…）") is dropped.
     func bracketsAsLists(_ text: String) -> String {
-        var result = text
-        while let range = result.range(of: #"\([^()]*\d[^()]*\)"#, options: .regularExpression) {
+        // 〔〕 are brackets inside brackets; "(境)" inside a name holds no number, so a
+        // bracket may contain it: "(其中:因公出国(境)费0万元;公务接待费2.35万元)".
+        var result = text.replacingOccurrences(of: "〔", with: "(").replacingOccurrences(of: "〕", with: ")")
+        // A list of names without numbers says what a name covers: "“七项经费”（办公费、印刷费…）合计53.71万元".
+        result = result.replacingOccurrences(of: #"\([^()0-9]*、[^()0-9]*\)"#, with: "", options: .regularExpression)
+        while let range = result.range(of: #"\((?:[^()]|\([^()0-9]*\))*\d(?:[^()]|\([^()0-9]*\))*\)"#, options: .regularExpression) {
             let inner = String(result[result.index(after: range.lowerBound)..<result.index(before: range.upperBound)])
             var body = inner.replacingOccurrences(of: #"^(其中|含)[:：,，]?"#, with: "", options: .regularExpression)
             body = TextNormalization.trim(body)

@@ -14,7 +14,7 @@ enum PhraseRules {
     /// **Spending words**: 支出 right after a name is part of the phrase
     /// ("公务接待费支出3.92万元"); 共支出 / 支出共计 / 全年支出 with no name before
     /// them are the unit's total spending ("2024年共支出1211.89万元").
-    static let spendingTotals = ["全年总支出", "全年支出", "共支出", "支出共计", "支出合计", "总计支出"]
+    static let spendingTotals = ["全年总支出", "全年实际支出", "全年支出", "共支出", "支出共计", "支出合计", "总计支出"]
     /// Income metrics: 支出 after one of them names the spending, another quantity
     /// ("一般公共预算财政拨款全年预算数2509.89万元，决算支出2520.6万元").
     static let incomeMetrics: Set<String> = ["general_budget_funds", "government_fund_funds", "other_funds", "total_funds",

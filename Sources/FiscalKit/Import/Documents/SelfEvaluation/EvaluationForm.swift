@@ -9,14 +9,25 @@ enum EvaluationForm {
         guard let year else { return }
         let rows = rows.allSatisfy({ $0.count == 1 }) ? regroupSingleCells(rows) : rows
         var header: [TextCell]?
+        var indicatorColumns: (name: Int, actual: Int, width: Int)?
         for row in rows {
             let keys = row.map { TextNormalization.key($0.text) }
             if keys.contains("年初预算数") && keys.contains("全年执行数") {
                 header = row
+                indicatorColumns = nil
                 continue
             }
             if keys.contains(where: { $0.contains("绩效指标") || $0.contains("一级指标") || $0.contains("年度总体目标") }) {
                 header = nil          // the indicator rows have columns of their own
+                if let name = keys.firstIndex(of: "三级指标"),
+                   let actual = keys.firstIndex(where: { ["实际完成值", "实际完成", "完成值", "实际值", "全年实际值"].contains($0) }) {
+                    indicatorColumns = (name, actual, row.count)
+                    continue
+                }
+            }
+            if let columns = indicatorColumns {
+                readIndicatorRow(row, columns: columns, year: year, part: part, catalog: catalog, into: &reading)
+                continue
             }
             if let current = header, CellText.trimmedCount(row) != CellText.trimmedCount(current),
                let labelIndex = keys.firstIndex(where: { !$0.isEmpty }),
@@ -54,6 +65,41 @@ enum EvaluationForm {
             for cell in row { readLabelledValue(cell, year: year, part: part, catalog: catalog, into: &reading) }
         }
         readTotal(rows, year: year, part: part, into: &reading)
+    }
+
+    /// **Indicator rows** (一级/二级/三级指标 … 实际完成值): a 三级指标 that names a
+    /// catalogue amount ("“三公”经费支出 | ≤18.50万元 | 16.72万元") gives its 实际完成值
+    /// as the year's final figure, with its unit written in the cell. Targets,
+    /// rates and scores are not read; a row whose cells do not line up with the
+    /// header (merged cells left out) is listed when it names a metric.
+    static func readIndicatorRow(_ row: [TextCell], columns: (name: Int, actual: Int, width: Int), year: Int, part: String,
+                                 catalog: MetricCatalog, into reading: inout DocumentReading) {
+        guard columns.name < row.count else { return }
+        // "“三公”经费支出", "公用经费支出": the amount spent of the named metric.
+        let label = CellText.metricLabel(row[columns.name].text)
+        let named = catalog.metric(named: label)
+            ?? (label.hasSuffix("支出") ? catalog.metric(named: String(label.dropLast(2))) : nil)
+        guard let metric = named, !metric.isIndicator, metric.unit == "万元" || metric.unit == "人" else { return }
+        guard row.count == columns.width || row.count > columns.actual && row.count >= columns.width - 1 else {
+            reading.unread.append(UnreadLine(line: row[0].line, text: CellText.rowText(row),
+                                             reason: "an indicator row whose cells do not line up with its header", cell: row[0].cell))
+            return
+        }
+        let cell = row[columns.actual]
+        let text = TextNormalization.foldWidth(TextNormalization.trim(cell.text))
+        // The amount alone with its unit ("16.72万元"); anything more ("97.80%（预算…）") is not read.
+        guard text.range(of: #"^-?[0-9][0-9,]*(\.[0-9]+)?(万元|元|亿元|人|名)$"#, options: .regularExpression) != nil else {
+            if CellText.looksLikeFigure(text) {
+                reading.unread.append(UnreadLine(line: cell.line, text: "\(row[columns.name].text)：\(cell.text)",
+                                                 reason: "an indicator's actual value that is not an amount with its unit", cell: cell.cell))
+            }
+            return
+        }
+        if case let .value(value) = FigureText.read(text, unit: metric.unit) {
+            reading.figures.append(DocumentFigure(metric: metric.code, year: year, basis: .final, value: value, part: part,
+                                                  line: cell.line, text: "\(row[columns.name].text) 实际完成值：\(cell.text)",
+                                                  cell: cell.cell))
+        }
     }
 
     /// "其中：基本支出：1617.68", "按支出性质分：2520.6".

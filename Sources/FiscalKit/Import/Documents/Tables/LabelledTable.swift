@@ -243,12 +243,14 @@ enum LabelledTable {
                 }
             }
         }
-        // A sub-heading whose basis contradicts the heading above it (金额 under 2024年年初预算)
+        // A sub-heading whose basis contradicts the heading above it (决算数 under 2024年年初预算)
         // is out of line with it: the rows cannot be lined up, whichever way they are read.
+        // 年初预算 and 调整预算 under 预算 only say which budget.
         for headings in stacks where headings.count > 1 {
             let bases = Set(headings.compactMap { heading -> Basis? in
                 let key = TextNormalization.key(heading)
-                return otherWords.contains(where: { key.contains($0) }) ? nil : basis(of: key)
+                guard !otherWords.contains(where: { key.contains($0) }), let basis = basis(of: key) else { return nil }
+                return basis == .initial ? .budget : basis
             })
             if bases.count > 1 { return nil }
         }
