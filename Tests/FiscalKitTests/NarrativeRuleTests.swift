@@ -299,5 +299,17 @@ struct NarrativeRuleTests {
         #expect(figures("2024年公用经费、差旅费均为12万元。\n").isEmpty)
         #expect(figures("2024年全年实际支出1,248.76万元。\n") == ["total_expenditure 2024 final 1248.76"])
     }
+
+    @Test("a budget inside a rate after a 其中 list is the figure's whose ratio gives the rate; 确保 states no figure")
+    func budgetInRateAfterList() {
+        #expect(figures("2024年全年完成财政收入3,862.40万元，其中税收收入3,105.70万元，非税收入756.70万元，完成县下达目标任务3,800万元的101.64%。\n",
+                        title: Self.township)
+                == ["fiscal_revenue 2024 final 3862.4", "tax_revenue 2024 final 3105.7", "nontax_revenue 2024 final 756.7",
+                    "fiscal_revenue 2024 plan 3800"])
+        // A rate that neither gives: no budget is stored.
+        #expect(!figures("2024年全年完成财政收入3,862.40万元，其中税收收入3,105.70万元，非税收入756.70万元，完成县下达目标任务3,800万元的99.00%。\n",
+                         title: Self.township).contains { $0.contains("plan") })
+        #expect(figures("下一步，确保2024年一般公共预算收入完成1,800万元以上。\n", title: Self.township).isEmpty)
+    }
 }
 

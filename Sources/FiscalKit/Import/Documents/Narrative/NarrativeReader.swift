@@ -95,7 +95,7 @@ struct NarrativeReader {
     /// Approval and intent words: with 年初 or alone they leave the basis unsaid
     /// (安排, 批复), or state no figure yet (预计, 力争 — an intent is neither the plan
     /// a county sets nor a result).
-    static let approvalWords = ["批复", "安排", "预计", "预估", "估计", "力争", "争取"]
+    static let approvalWords = ["批复", "安排", "预计", "预估", "估计", "力争", "争取", "确保", "力求"]
     /// Metrics never read from prose: 满意度 there is about one service (水质, 饮水 …).
     static let notFromProse: Set<String> = ["satisfaction"]
     static let lastYearWords = ["较上年", "比上年", "上年同期", "上年", "去年", "同比"]
@@ -458,11 +458,27 @@ struct NarrativeReader {
             }
             // **Budgets inside a rate**: "完成486.37万元，完成年初预算数902万元的53.9%" — the
             // metric's budget, of the clause before (a 其中 item too).
-            if meaningful.count == 3, case let .basis(basis) = meaningful[0], case let .number(_, unit) = meaningful[1],
-               unit == "万元" || unit == "亿元", case let .number(_, rate) = meaningful[2], rate == "%",
+            // When a 其中 list stands between them, the rate tells whose budget it is: the
+            // figure that divided by the budget gives the stated rate ("财政收入3,862.40万元，
+            // 其中…非税收入756.70万元，完成县下达目标任务3,800万元的101.64%" — 财政收入's).
+            if meaningful.count == 3, case let .basis(basis) = meaningful[0], case let .number(budgetText, unit) = meaningful[1],
+               unit == "万元" || unit == "亿元", case let .number(rateText, rate) = meaningful[2], rate == "%",
                let previous = previousClause, previous.stored, previous.basis != basis, !startsList {
-                armed = previous.metric; clean = true
-                embedded = true
+                var candidates: [(metric: Metric, figure: Int?)] = [(previous.metric, previous.figure)]
+                if listOpen, let head = listHead, head.metric.code != previous.metric.code { candidates.append((head.metric, head.figure)) }
+                let budget = Double(budgetText.replacingOccurrences(of: ",", with: "")).map { unit == "亿元" ? $0 * 10000 : $0 }
+                let stated = Double(rateText.replacingOccurrences(of: ",", with: ""))
+                let decimals = rateText.split(separator: ".").dropFirst().first?.count ?? 0
+                func gives(_ figure: Int?) -> Bool {
+                    guard let figure, figure < reading.figures.count, let budget, budget != 0, let stated else { return false }
+                    let value = Double(reading.figures[figure].value.description) ?? .nan
+                    return abs(100 * value / budget - stated) <= 0.5 * pow(10, -Double(decimals)) + 1e-9
+                }
+                if candidates.count == 1 || gives(candidates[0].figure) {
+                    armed = previous.metric; clean = true; embedded = true
+                } else if let match = candidates.dropFirst().first(where: { gives($0.figure) }) {
+                    armed = match.metric; clean = true; embedded = true
+                }
             }
             if startsList && !listOpen {
                 listOpen = true
