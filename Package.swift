@@ -27,12 +27,14 @@ let package = Package(
                 .embedInCode("Resources/schema.sql"),
                 .embedInCode("Resources/metrics.csv"),
                 .embedInCode("Resources/indicators.csv"),
+                .embedInCode("Resources/scoring_rules.csv"),
                 // queries/, in the order their views depend on each other (QueryLibrary.files).
                 .embedInCode("Resources/queries/facts.sql"),
                 .embedInCode("Resources/queries/indicators.sql"),
                 .embedInCode("Resources/queries/trend.sql"),
                 .embedInCode("Resources/queries/rank.sql"),
                 .embedInCode("Resources/queries/reported.sql"),
+                .embedInCode("Resources/queries/scoring.sql"),
             ]
         ),
         .executableTarget(

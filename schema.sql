@@ -310,3 +310,44 @@ CREATE TABLE installed_queries (
     sha256          TEXT NOT NULL,
     installed_at    TEXT NOT NULL              -- ISO 8601, UTC
 );
+
+-- migration: v6-scoring
+
+-- The inputs of the indicators the scoring sheet adds: 重点支出安排率 (project
+-- expenditure final ÷ budget) and 非税收入完成率 (non-tax revenue final ÷ budget,
+-- else ÷ plan). `fiscal` rebuilds period_inputs after this section.
+ALTER TABLE period_inputs ADD COLUMN project_expenditure INTEGER;
+ALTER TABLE period_inputs ADD COLUMN project_expenditure_budget INTEGER;
+ALTER TABLE period_inputs ADD COLUMN nontax_revenue_budget INTEGER;
+ALTER TABLE period_inputs ADD COLUMN nontax_revenue_plan INTEGER;
+INSERT INTO period_input_columns(name, metric, basis) VALUES
+    ('project_expenditure', 'project_expenditure', 'final'),
+    ('project_expenditure_budget', 'project_expenditure', 'budget'),
+    ('nontax_revenue_budget', 'nontax_revenue', 'budget'),
+    ('nontax_revenue_plan', 'nontax_revenue', 'plan');
+
+-- The rules of the scoring sheet's quantitative rows, one row per band of an
+-- item (scoring_rules.csv; `fiscal score rules load FILE` replaces them). See
+-- queries/scoring.sql for how a band scores.
+CREATE TABLE scoring_rules (
+    item            TEXT NOT NULL,             -- e.g. budget_execution_rate
+    name_zh         TEXT NOT NULL,             -- e.g. 预算执行率
+    names_key       TEXT NOT NULL,             -- name_zh and the sheet's other names, without quotes or spaces, '|'-separated
+    indicator       TEXT NOT NULL,             -- the indicator it scores (indicator_values)
+    max_points      REAL NOT NULL,
+    band            TEXT NOT NULL,             -- as written: [95,) (,80) [5,10]
+    lower           REAL,                      -- NULL: no lower bound
+    lower_closed    INTEGER NOT NULL,
+    upper           REAL,                      -- NULL: no upper bound
+    upper_closed    INTEGER NOT NULL,
+    points          REAL NOT NULL,
+    times_rate      INTEGER NOT NULL,          -- 1: points × value ÷ 100
+    step            REAL,                      -- deduction per whole step beyond lower
+    deduction       REAL,
+    zero_indicator  TEXT,                      -- 0 points when this indicator …
+    zero_operator   TEXT,                      -- > >= < <=
+    zero_value      REAL,                      -- … this value
+    absolute        INTEGER NOT NULL,          -- 1: band the value's size
+    source          TEXT NOT NULL,             -- the file the rules came from
+    PRIMARY KEY (item, band)
+);

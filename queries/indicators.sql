@@ -155,6 +155,30 @@ SELECT unit_id, year, quarter, 'benefit_coverage', 100.0 * benefit_covered / NUL
             WHEN benefit_eligible = 0 THEN 'benefit_eligible is 0' END
 FROM indicator_parts
 UNION ALL
+-- three_public_change_rate · "三公经费"变动率 (the scoring sheet's) = (three_public − three_public of the year before) ÷ the year before
+SELECT c.unit_id, c.year, c.quarter, 'three_public_change_rate',
+       100.0 * (c.three_public_e6 - p.three_public_e6) / NULLIF(p.three_public_e6, 0),
+       CASE WHEN c.three_public_e6 IS NULL THEN 'needs the final 三公经费'
+            WHEN p.three_public_e6 IS NULL THEN 'needs 三公经费 of the year before'
+            WHEN p.three_public_e6 = 0 THEN '三公经费 of the year before is 0' END
+FROM indicator_parts c
+LEFT JOIN indicator_parts p ON p.unit_id = c.unit_id AND p.quarter = c.quarter AND p.year = c.year - 1
+UNION ALL
+-- key_spending_rate · 重点支出安排率 = project_expenditure final ÷ budget (the sheet: 参考部门年度项目支出及其预算)
+SELECT unit_id, year, quarter, 'key_spending_rate', 100.0 * project_expenditure / NULLIF(project_expenditure_budget, 0),
+       CASE WHEN project_expenditure IS NULL THEN 'needs project_expenditure (final)'
+            WHEN project_expenditure_budget IS NULL THEN 'needs project_expenditure (budget)'
+            WHEN project_expenditure_budget = 0 THEN 'project_expenditure (budget) is 0' END
+FROM indicator_parts
+UNION ALL
+-- nontax_completion_rate · 非税收入完成率 = nontax_revenue final ÷ budget (非税收入预算数); else ÷ plan (任务数)
+SELECT unit_id, year, quarter, 'nontax_completion_rate',
+       100.0 * nontax_revenue / NULLIF(COALESCE(nontax_revenue_budget, nontax_revenue_plan), 0),
+       CASE WHEN nontax_revenue IS NULL THEN 'needs nontax_revenue (final)'
+            WHEN COALESCE(nontax_revenue_budget, nontax_revenue_plan) IS NULL THEN 'needs nontax_revenue (budget or plan)'
+            WHEN COALESCE(nontax_revenue_budget, nontax_revenue_plan) = 0 THEN 'nontax_revenue (budget) is 0' END
+FROM indicator_parts
+UNION ALL
 -- Any raw metric is trendable by its code (final basis); metrics first, so a
 -- query for one code seeks its figures period by period.
 SELECT p.unit_id, p.year, p.quarter, m.code, o.value_e6 / 1000000.0, NULL

@@ -7,7 +7,7 @@
 #   bash scripts/bench.sh [ROWS]
 #   bash scripts/bench.sh province [COUNTIES]   analytics at province scale (default
 #       186 counties = 10,044 units × 10 years, every catalogue metric): import,
-#       then trend, rank, summary and export, each timed with peak memory.
+#       then trend, rank, summary, score and export, each timed with peak memory.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v sqlite3 >/dev/null || { apt-get update -qq && apt-get install -y -qq sqlite3; }
@@ -38,8 +38,10 @@ if [ "${1:-}" = province ]; then
   timed "trend nontax_cost_rate --quarter 2" "$fiscal" trend nontax_cost_rate --quarter 2 --db "$db"
   timed "rank three_public --year 2024 --by change_rate" "$fiscal" rank three_public --year 2024 --by change_rate --db "$db"
   timed "summary --year 2024" "$fiscal" summary --year 2024 --db "$db"
+  timed "score --year 2024" "$fiscal" score --year 2024 --db "$db"
+  timed "rank score_difference --year 2024" "$fiscal" rank score_difference --year 2024 --db "$db"
   rm -rf "$work/export"
-  timed "export --as-of 2024Q3 (18 indicators)" "$fiscal" export --out "$work/export" --as-of 2024Q3 --db "$db"
+  timed "export --as-of 2024Q3 (21 indicators)" "$fiscal" export --out "$work/export" --as-of 2024Q3 --db "$db"
   echo
   echo "$(sqlite3 "$db" "SELECT count(*) FROM units") units, $(sqlite3 "$db" "SELECT count(*) FROM observations") observations, $(sqlite3 "$db" "SELECT count(*) FROM period_inputs") unit-periods, $(du -m "$db" | cut -f1) MiB database; export rows: $(tail -1 "$work/out")."
   [ -n "${BENCH_DIR:-}" ] || rm -rf "$work"

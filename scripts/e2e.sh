@@ -30,7 +30,7 @@ check "trend table" "$fiscal" trend three_public --kind department --from 2022
 check "rank lists every township" bash -c "test \$('$fiscal' rank nontax_cost_rate --year 2019 --kind township --format csv | tail -n +2 | wc -l) -eq 22"
 check "summary lists 石桥镇 as lacking 2019" bash -c "'$fiscal' summary --year 2019 --kind township --format csv | grep -q '^three_public,missing,,示例县石桥镇,'"
 check "quarterly export" env EXPORT_AS_OF=2024Q3 FISCAL_BIN="$fiscal" bash scripts/export-quarterly.sh "$FISCAL_DB" "$work/exports"
-check "18 trend files and a manifest" test "$(ls "$work/exports/2024Q3"/*.csv | wc -l)" -eq 18 -a -f "$work/exports/2024Q3/manifest.json"
+check "21 trend files and a manifest" test "$(ls "$work/exports/2024Q3"/*.csv | wc -l)" -eq 21 -a -f "$work/exports/2024Q3/manifest.json"
 check "a second export waits for none: the lock refuses it" bash -c "exec 9>'$work/exports/.export-quarterly.lock'; flock -n 9; ! EXPORT_AS_OF=2024Q3 FISCAL_BIN='$fiscal' bash scripts/export-quarterly.sh '$FISCAL_DB' '$work/exports' 2>/dev/null"
 check "compare two townships" bash -c "'$fiscal' compare 青山镇 白沙镇 --year 2020 | grep -q '非税收入征收成本率'"
 check "石桥镇 lacks 2019" bash -c "'$fiscal' units --format csv | grep -qF '示例县石桥镇,示例县,township,\"2016–2018, 2020–2025\"'"
@@ -78,19 +78,23 @@ check "--units names the package" bash -c "'$fiscal' import --db '$work/folder.s
 # queries/: the views in the database, runnable from the files in sqlite3, and
 # every named query as Datasette runs it (all parameters text, empty = none).
 export FISCAL_DB="$work/e2e.sqlite"
-check "every view of queries/ is installed" test "$(sqlite3 "$FISCAL_DB" "SELECT count(*) FROM sqlite_master WHERE type = 'view'")" -eq 8
+check "every view of queries/ is installed" test "$(sqlite3 "$FISCAL_DB" "SELECT count(*) FROM sqlite_master WHERE type = 'view'")" -eq 10
 cp "$FISCAL_DB" "$work/plain.sqlite"
 sqlite3 "$work/plain.sqlite" "SELECT 'DROP VIEW ' || name || ';' FROM sqlite_master WHERE type = 'view'" | sqlite3 "$work/plain.sqlite"
-check "queries/ files create the views in sqlite3" bash -c "cat queries/facts.sql queries/indicators.sql queries/trend.sql queries/reported.sql | sqlite3 '$work/plain.sqlite'"
+check "queries/ files create the views in sqlite3" bash -c "cat queries/facts.sql queries/indicators.sql queries/trend.sql queries/reported.sql queries/scoring.sql | sqlite3 '$work/plain.sqlite'"
 trend_sql="SELECT unit, year, value, previous, change_rate FROM indicator_trend WHERE indicator = 'nontax_cost_rate' AND quarter = 0 ORDER BY unit, year"
 check "sqlite3's views give fiscal's trend" test "$(sqlite3 "$work/plain.sqlite" "$trend_sql" | md5sum)" = "$(sqlite3 "$FISCAL_DB" "$trend_sql" | md5sum)"
+score_sql="SELECT unit, year, item, points, difference FROM score_items ORDER BY unit, year, item"
+check "sqlite3's scoring views give fiscal's scores" test "$(sqlite3 "$work/plain.sqlite" "$score_sql" | md5sum)" = "$(sqlite3 "$FISCAL_DB" "$score_sql" | md5sum)"
+check "score: every township of 2024 has a total" test "$("$fiscal" score --year 2024 --kind township --format csv | grep -c ',total,')" -eq 22
+check "rank score_points ranks every township of the county" bash -c "test \$('$fiscal' rank score_points --year 2024 --kind township --format csv | grep -c '^[0-9][0-9]*,示例县') -eq 22"
 printf '.parameter set :indicator nontax_cost_rate\n.parameter set :year 2019\n.parameter set :quarter 0\n.parameter set :kind township\n.read queries/rank.sql\n' > "$work/rank.cmd"
 townships=$("$fiscal" rank nontax_cost_rate --year 2019 --kind township --format csv | tail -n +2 | wc -l)
 check "rank.sql runs in sqlite3 with .parameter: as many townships as fiscal rank" test "$(sqlite3 -csv "$FISCAL_DB" < "$work/rank.cmd" | grep -c ',township,')" -eq "$townships"
 "$fiscal" datasette-metadata > "$work/metadata.json"
 check "datasette-metadata: canned queries for the database of --db" python3 -c "
 import json; d = json.load(open('$work/metadata.json'))
-assert {'trend', 'trend_values', 'rank', 'indicator_value'} <= set(d['databases']['e2e']['queries'])"
+assert {'trend', 'trend_values', 'rank', 'indicator_value', 'score', 'score_values'} <= set(d['databases']['e2e']['queries'])"
 cat > "$work/canned.py" <<'PY'
 import json, re, sqlite3, sys
 queries = json.load(open(sys.argv[1]))["databases"]["e2e"]["queries"]
@@ -127,6 +131,7 @@ if [ -d "$samples" ]; then
   check "hengshan vehicles: narrative 27.06 vs table 4.08" bash -c "'$fiscal' conflicts --totals --unit 衡山县财政局 --format csv | grep -q ',vehicle_total,27.06,.*vehicle_operation 4.08'"
   check "公务接待费 3.29 vs 1.12 listed" bash -c "'$fiscal' conflicts --unit 白仓镇 --year 2023 --metric 公务接待费 --format csv | grep -q ',1.12,,'"
   check "财政供养比 stated 230, recomputed 233.78" bash -c "'$fiscal' conflicts --reported --unit 白仓镇 --format csv | grep -q ',supported_ratio,230,233.78,-3.78,differs,'"
+  check "score: 白仓镇 gave itself 2 for a 三公 over budget" bash -c "'$fiscal' score --unit 白仓镇 --year 2023 --format csv | grep -qF ',2023,three_public_change_rate,-34.98,0.00,2.00,2.00,2.00,0 points: three_public_control_rate 109.67 > 100'"
   check "trend says the stated 53 % is not 50 %" bash -c "'$fiscal' trend staff_control_rate --unit 衡山县财政局 | grep -q 'the documents state 53, recomputed 50.00'"
 fi
 

@@ -68,7 +68,8 @@ struct CatalogAndStoreTests {
                           "staff_control_rate", "budget_execution_rate", "budget_adjustment_rate", "public_funds_control_rate",
                           "procurement_execution_rate", "three_guarantees_share", "three_guarantees_coverage",
                           "tax_completion_rate", "revenue_completion_rate", "social_insurance_coverage",
-                          "medical_insurance_coverage", "benefit_coverage"])
+                          "medical_insurance_coverage", "benefit_coverage",
+                          "three_public_change_rate", "key_spending_rate", "nontax_completion_rate"])
         #expect(catalog.metric(named: "财政供养比")?.better == "higher")
         #expect(catalog.metric(code: "three_public")?.better == "lower")
         #expect(catalog.metric(named: "三公经费")?.code == "three_public_total")     // the raw metric keeps its name
@@ -111,11 +112,11 @@ struct CatalogAndStoreTests {
         }
         #expect(journal == "wal")
         #expect(foreignKeys == 1)
-        #expect(try database.schemaVersion() == "v5-queries")
-        #expect(try database.count("metrics") == 56 + 18)    // raw metrics and indicators
+        #expect(try database.schemaVersion() == "v6-scoring")
+        #expect(try database.count("metrics") == 56 + 21)    // raw metrics and indicators
         // Reopening applies nothing twice and keeps the catalogue as it is.
         let again = try FiscalDatabase.open(path: database.path)
-        #expect(try again.count("metrics") == 56 + 18)
+        #expect(try again.count("metrics") == 56 + 21)
     }
 
     @Test("a database made by an older binary gets the new catalogue names and formulas, even when opened read-only")
@@ -141,7 +142,7 @@ struct CatalogAndStoreTests {
             try db.execute(sql: "INSERT INTO units(name, name_key, core_key, kind) VALUES ('白仓镇', '白仓镇', '白仓镇', 'township')")
         }
         let reader = try FiscalDatabase.open(path: path, readOnly: true)
-        #expect(try reader.schemaVersion() == "v5-queries")
+        #expect(try reader.schemaVersion() == "v6-scoring")
         #expect(try reader.count("units") == 1)
         #expect(try reader.count("indicator_values") == 0)
     }
@@ -166,7 +167,7 @@ struct CatalogAndStoreTests {
                 """)
         }
         let database = try FiscalDatabase.open(path: path)
-        #expect(try database.schemaVersion() == "v5-queries")
+        #expect(try database.schemaVersion() == "v6-scoring")
         let cost = try database.queue.read { db in
             try Int64.fetchAll(db, sql: "SELECT value_e6 FROM facts WHERE metric = 'nontax_collection_cost'")
         }
@@ -180,7 +181,7 @@ struct CatalogAndStoreTests {
     @Test("read-only opening creates a missing database, then refuses writes")
     func readOnly() throws {
         let database = try FiscalDatabase.open(path: scratch.path("new.sqlite"), readOnly: true)
-        #expect(try database.count("metrics") == 74)
+        #expect(try database.count("metrics") == 77)
         #expect(throws: (any Error).self) {
             try database.queue.write { try $0.execute(sql: "DELETE FROM metrics") }
         }
@@ -204,7 +205,7 @@ struct CatalogAndStoreTests {
         // A name another metric owns is refused, and nothing changes.
         let clash = try MetricCatalog(csv: "code,unit,name_zh\nnew_code,万元,税收收入\n", source: "clash.csv").metrics
         #expect(throws: FiscalError.self) { try database.loadCatalog(clash, source: "clash.csv") }
-        #expect(try database.count("metrics") == 75)
+        #expect(try database.count("metrics") == 78)
         // A CSV with the new metric now imports.
         let csv = scratch.write("land.csv", "unit,year,metric,value\n白仓镇,2023,土地出让收入,0.5亿元\n")
         _ = try Importer(database: database).importFile(path: csv)

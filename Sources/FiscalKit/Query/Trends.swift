@@ -94,24 +94,31 @@ public struct Trends {
         return table
     }
 
-    /// One row per unit and year of an indicator (or a raw metric's code).
+    /// Totals of `fiscal score` that rank like indicators (queries/scoring.sql's score_values).
+    public static let scoreMeasures = ["score_difference", "score_points"]
+
+    /// One row per unit and year of an indicator (or a raw metric's code, or a score measure).
     public func rows(indicator name: String, filter: Filter) throws -> [Row] {
         try database.queue.read { db in
             let catalog = try FiscalDatabase.catalog(db)
-            guard let metric = catalog.metric(code: name) ?? catalog.metric(named: name) else {
-                throw FiscalError.invalid("unknown indicator '\(name)'; `fiscal indicators` lists them (any metric code works too); closest: \(catalog.closestNames(to: name).joined(separator: ", "))")
+            let scoring = Self.scoreMeasures.contains(name)
+            guard let code = scoring ? name : (catalog.metric(code: name) ?? catalog.metric(named: name))?.code else {
+                throw FiscalError.invalid("unknown indicator '\(name)'; `fiscal indicators` lists them (any metric code works too, and score_difference, score_points); closest: \(catalog.closestNames(to: name).joined(separator: ", "))")
             }
-            // queries/trend.sql's trend_values; the previous year is looked up
-            // here in one pass, as the indicator_trend view's window does it.
+            // queries/trend.sql's trend_values (or scoring.sql's score_values); the
+            // previous year is looked up here in one pass, as the indicator_trend
+            // view's window does it.
             let library = QueryLibrary.embedded
-            let query = try library.query("trend_values")
+            let query = try library.query(scoring ? "score_values" : "trend_values")
             let names = filter.units.isEmpty ? nil : try StoreQueries.unitNames(filter.units, db)
-            let arguments = try library.arguments(query, [
-                "indicator": metric.code,
-                "from_quarter": filter.allQuarters ? 0 : filter.quarter, "to_quarter": filter.allQuarters ? 4 : filter.quarter,
+            let common: [String: (any DatabaseValueConvertible)?] = [
                 "to_year": filter.to, "kind": filter.kind?.rawValue, "region": filter.region,
                 "units": names.map { StoreQueries.jsonArray($0) },
-            ])
+            ]
+            let arguments = try library.arguments(query, common.merging(scoring ? ["measure": code] : [
+                "indicator": code,
+                "from_quarter": filter.allQuarters ? 0 : filter.quarter, "to_quarter": filter.allQuarters ? 4 : filter.quarter,
+            ]) { first, _ in first })
             // Columns by position and units by id: at province scale (100,000
             // rows and more) name lookups and hashing Chinese strings per row
             // were most of the time (perf, BENCHMARKS.md). Reasons are not read
@@ -156,7 +163,7 @@ public struct Trends {
                 let previous = values[key(item.unit, item.period - previousYear)]
                 let change = value.flatMap { v in previous.map { v - $0 } }
                 let rate = change.flatMap { c in previous.flatMap { $0 != 0 ? 100 * c / $0 : nil } }
-                return Row(unitID: item.unit, unit: unit.name, region: unit.region, kind: unit.kind, indicator: metric.code,
+                return Row(unitID: item.unit, unit: unit.name, region: unit.region, kind: unit.kind, indicator: code,
                            year: Int(item.period >> 3), quarter: Int(item.period & 7), value: value, previous: previous,
                            change: change, changeRate: rate, reason: item.reason)
             }

@@ -47,6 +47,7 @@ public final class FiscalDatabase: Sendable {
                 // binary may ship more).
                 let current = try queue.read { db in
                     try migrator.hasCompletedMigrations(db) && QueryLibrary.embedded.isInstalled(db) && catalogIsComplete(db)
+                        && hasScoringRules(db)
                 }
                 if current { return FiscalDatabase(path: path, queue: queue, isReadOnly: true) }
             }
@@ -68,6 +69,7 @@ public final class FiscalDatabase: Sendable {
         try QueryLibrary.embedded.install(in: queue)
         let database = FiscalDatabase(path: path, queue: queue, isReadOnly: false)
         try database.seedCatalog()
+        try database.seedScoringRules()
         return database
     }
 
@@ -114,7 +116,7 @@ public final class FiscalDatabase: Sendable {
             migrator.registerMigration(name) { db in
                 try db.execute(sql: sql)
                 // period_inputs is filled from the mapping its section declares.
-                if name == "v3-resolved" { try PeriodInputs.rebuild(db) }
+                if name == "v3-resolved" || name == "v6-scoring" { try PeriodInputs.rebuild(db) }
             }
         }
         return migrator
@@ -135,6 +137,18 @@ public final class FiscalDatabase: Sendable {
         if try !queue.read(Self.catalogIsComplete) {
             try loadCatalog(MetricCatalog.embedded().metrics, source: "metrics.csv (embedded)", insertOnly: true)
         }
+    }
+
+    /// The embedded scoring rules, for a database that has none (new, or older than v6).
+    private func seedScoringRules() throws {
+        try queue.write { db in
+            guard try !Self.hasScoringRules(db) else { return }
+            try ScoringRules.replace(with: ScoringRules.embedded(), source: "scoring_rules.csv (embedded)", in: db)
+        }
+    }
+
+    static func hasScoringRules(_ db: Database) throws -> Bool {
+        try db.tableExists("scoring_rules") && Int.fetchOne(db, sql: "SELECT count(*) FROM scoring_rules") ?? 0 > 0
     }
 
     static func catalogIsComplete(_ db: Database) throws -> Bool {

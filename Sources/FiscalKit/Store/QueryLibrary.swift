@@ -51,6 +51,7 @@ public struct QueryLibrary: Sendable {
         ("trend.sql", PackageResources.trend_sql),
         ("rank.sql", PackageResources.rank_sql),
         ("reported.sql", PackageResources.reported_sql),
+        ("scoring.sql", PackageResources.scoring_sql),
     ]
 
     public let views: [View]

@@ -1,0 +1,176 @@
+-- Scoring: the quantitative rows of the 100-point sheet (部门整体支出绩效评价指标体系)
+-- scored by their rules (scoring_rules, loaded from scoring_rules.csv) from the
+-- stored figures, beside the self-score (自评分) of the unit's own sheet
+-- (scoring_items). domain.md, "Scoring rules".
+--
+-- A rule is a band of an indicator's value — "[95,)" is 95 % and above, "[90,95)"
+-- 90 % up to but not 95 % — with its points; `times_rate` makes them points ×
+-- value ÷ 100 (完成率×1分); `step` and `deduction` take `deduction` off for every
+-- whole `step` beyond the band's lower bound (每超出1%扣0.2分: 101.5 % → 1.8);
+-- the result is never below 0 nor above the item's max_points. `absolute` bands
+-- the value's size (a budget cut is an adjustment too); `zero_when` gives 0
+-- whatever the band when another indicator passes a limit ("三公经费" spent over
+-- its budget). Values are compared at 9 decimals, so 90 % computed as
+-- 90.00000000000001 is 90 %.
+
+-- view: score_items
+-- One row per unit, year and item: the indicator's value, the points by the
+-- rule (NULL when the row cannot be scored, with the note saying why), the
+-- item's max points, the self-score the unit's sheet gives the same row
+-- (matched by its name), their difference, and a note.
+--   SELECT * FROM score_items WHERE unit LIKE '%白仓镇%';
+CREATE VIEW score_items AS
+WITH rule_items AS (
+    SELECT item, name_zh, names_key, indicator, max_points, zero_indicator, zero_operator, zero_value, absolute,
+           MIN(rowid) AS position
+    FROM scoring_rules
+    GROUP BY item
+),
+wanted AS (
+    SELECT indicator FROM rule_items
+    UNION
+    SELECT zero_indicator FROM rule_items WHERE zero_indicator IS NOT NULL
+),
+-- indicator_values is computed once per unit and year for the indicators the
+-- rules name, then read by name; a subquery per rule row would recompute it.
+period_values AS (
+    SELECT v.unit_id, v.year, json_group_object(v.indicator, json_array(v.value, v.reason)) AS state
+    FROM indicator_values v
+    WHERE v.quarter = 0 AND v.indicator IN (SELECT indicator FROM wanted)
+    GROUP BY v.unit_id, v.year
+),
+rated AS (
+    SELECT p.unit_id, p.year, r.item, r.name_zh, r.names_key, r.indicator, r.max_points, r.absolute, r.position,
+           r.zero_indicator, r.zero_operator, r.zero_value,
+           json_extract(p.state, '$.' || r.indicator || '[0]') AS value,
+           json_extract(p.state, '$.' || r.indicator || '[1]') AS reason,
+           json_extract(p.state, '$.' || r.zero_indicator || '[0]') AS zero_actual,
+           json_extract(p.state, '$.' || r.zero_indicator || '[1]') AS zero_reason,
+           (SELECT s.id FROM scoring_items s
+            WHERE s.unit_id = p.unit_id AND s.year = p.year
+              AND instr('|' || r.names_key || '|',
+                        '|' || replace(replace(replace(replace(replace(replace(replace(
+                               s.indicator, '“', ''), '”', ''), '"', ''), '''', ''), ' ', ''), '　', ''), '「', '') || '|') > 0
+            ORDER BY s.import_id DESC, s.id LIMIT 1) AS sheet_row
+    FROM period_values p
+    CROSS JOIN rule_items r
+),
+valued AS (
+    SELECT t.*, CASE WHEN t.value IS NULL THEN NULL
+                     WHEN t.absolute THEN round(abs(t.value), 9) ELSE round(t.value, 9) END AS x
+    FROM rated t
+),
+banded AS (
+    SELECT t.*, b.band, b.points AS band_points, b.times_rate, b.step, b.deduction, b.lower
+    FROM valued t
+    LEFT JOIN scoring_rules b
+           ON b.item = t.item
+          AND (b.lower IS NULL OR t.x > b.lower OR (b.lower_closed AND t.x = b.lower))
+          AND (b.upper IS NULL OR t.x < b.upper OR (b.upper_closed AND t.x = b.upper))
+),
+judged AS (
+    SELECT g.*,
+           CASE WHEN g.zero_actual IS NULL THEN NULL
+                WHEN g.zero_operator = '>' THEN g.zero_actual > g.zero_value
+                WHEN g.zero_operator = '>=' THEN g.zero_actual >= g.zero_value
+                WHEN g.zero_operator = '<' THEN g.zero_actual < g.zero_value
+                WHEN g.zero_operator = '<=' THEN g.zero_actual <= g.zero_value END AS zeroed,
+           max(0.0, min(g.max_points,
+               (CASE WHEN g.times_rate THEN g.band_points * g.x / 100.0 ELSE g.band_points END)
+               - CASE WHEN g.step IS NOT NULL THEN g.deduction * CAST((g.x - g.lower) / g.step AS INTEGER) ELSE 0 END
+           )) AS by_band
+    FROM banded g
+)
+SELECT j.unit_id, u.name AS unit, u.region, u.kind, j.year, j.item, j.name_zh, j.position, j.value,
+       CASE WHEN j.value IS NULL OR j.band IS NULL THEN NULL
+            WHEN j.zeroed THEN 0.0
+            WHEN j.zero_indicator IS NOT NULL AND j.zeroed IS NULL AND j.by_band > 0 THEN NULL
+            ELSE j.by_band END AS points,
+       j.max_points,
+       s.self_points_e6 / 1000000.0 AS self_score,
+       s.max_points_e6 / 1000000.0 AS sheet_max_points,
+       s.indicator AS sheet_row,
+       CASE WHEN s.id IS NULL OR s.self_points_e6 IS NULL OR s.max_points_e6 <> CAST(round(j.max_points * 1000000) AS INTEGER)
+                 OR j.value IS NULL OR j.band IS NULL OR (j.zeroed IS NULL AND j.zero_indicator IS NOT NULL AND j.by_band > 0) THEN NULL
+            ELSE s.self_points_e6 / 1000000.0 - CASE WHEN j.zeroed THEN 0.0 ELSE j.by_band END END AS difference,
+       CASE WHEN j.value IS NULL THEN j.reason
+            WHEN j.band IS NULL THEN printf('no band of the rule holds %.2f', j.value)
+            WHEN j.zeroed THEN printf('0 points: %s %.2f %s %g', j.zero_indicator, j.zero_actual, j.zero_operator, j.zero_value)
+            WHEN j.zero_indicator IS NOT NULL AND j.zeroed IS NULL AND j.by_band > 0
+                 THEN coalesce(j.zero_reason, 'needs ' || j.zero_indicator)
+            WHEN s.id IS NOT NULL AND s.max_points_e6 <> CAST(round(j.max_points * 1000000) AS INTEGER)
+                 THEN printf('the sheet''s row %s is worth %g points, not %g: its self-score is not this item''s',
+                             s.indicator, s.max_points_e6 / 1000000.0, j.max_points)
+       END AS note
+FROM judged j
+JOIN units u ON u.id = j.unit_id
+LEFT JOIN scoring_items s ON s.id = j.sheet_row;
+
+-- view: score_totals
+-- Per unit and year: the points of the items that could be scored, their max
+-- points, and — over the items that have both a score and a comparable
+-- self-score — the self-score and the difference (self − points); how many
+-- items have a value, and how many the unit's own sheet scored.
+CREATE VIEW score_totals AS
+SELECT unit_id, unit, region, kind, year,
+       count(points) AS items,
+       sum(points) AS points,
+       sum(CASE WHEN points IS NOT NULL THEN max_points END) AS max_points,
+       sum(CASE WHEN difference IS NOT NULL THEN self_score END) AS self_score,
+       sum(difference) AS difference,
+       count(difference) AS compared,
+       count(value) AS with_value,
+       count(sheet_row) AS sheet_rows
+FROM score_items
+GROUP BY unit_id, year;
+
+-- query: score
+-- title: 自动评分 · Scores by the sheet's rules
+-- Every item of the units and years asked for (a unit-year none of whose items
+-- has a value and whose own sheet scored none is left out), then each unit-year's
+-- total (item "total"): value, points by the rule, max points, the unit's own
+-- self-score for the row, the difference (self − points) and why a row has no
+-- points. `fiscal score` runs this query.
+--   :year          one year (empty: all)
+--   :kind          department, township or other (empty: all)
+--   :region        e.g. 邵阳县 (empty: all)
+--   :units         a unit's full name, or a JSON array of names (empty: all)
+SELECT i.unit, i.region, i.kind, i.year, i.item, i.value, i.points, i.max_points, i.self_score, i.difference, i.note,
+       i.position AS sort
+FROM score_items i
+JOIN score_totals t ON t.unit_id = i.unit_id AND t.year = i.year
+WHERE (t.with_value > 0 OR t.sheet_rows > 0)
+  AND (NULLIF(:year, '') IS NULL OR i.year = CAST(:year AS INTEGER))
+  AND (NULLIF(:kind, '') IS NULL OR i.kind = :kind)
+  AND (NULLIF(:region, '') IS NULL OR i.region = :region)
+  AND (NULLIF(:units, '') IS NULL
+       OR i.unit IN (SELECT value FROM json_each(CASE WHEN json_valid(:units) THEN :units ELSE json_array(:units) END)))
+UNION ALL
+SELECT unit, region, kind, year, 'total', NULL, points, max_points, self_score, difference,
+       items || ' items scored, ' || compared || ' compared with the self-score', 1000000000
+FROM score_totals
+WHERE (with_value > 0 OR sheet_rows > 0)
+  AND (NULLIF(:year, '') IS NULL OR year = CAST(:year AS INTEGER))
+  AND (NULLIF(:kind, '') IS NULL OR kind = :kind)
+  AND (NULLIF(:region, '') IS NULL OR region = :region)
+  AND (NULLIF(:units, '') IS NULL
+       OR unit IN (SELECT value FROM json_each(CASE WHEN json_valid(:units) THEN :units ELSE json_array(:units) END)))
+ORDER BY unit, year, sort;
+
+-- query: score_values
+-- title: 评分合计 · Score totals as an indicator, for ranking
+-- A unit-year's total as one value, in the shape of trend_values, so that
+-- `fiscal rank score_difference --year 2023` ranks where self-scores are most
+-- generous (and score_points by the points the rules give).
+--   :measure   score_difference or score_points
+--   :to_year, :kind, :region, :units   as in trend_values
+SELECT t.unit_id, t.unit, t.region, t.kind, t.year, 0 AS quarter,
+       CASE :measure WHEN 'score_difference' THEN t.difference ELSE t.points END AS value,
+       CASE WHEN :measure = 'score_difference' AND t.difference IS NULL THEN 'no scored item has a comparable self-score'
+            WHEN t.points IS NULL THEN 'no item could be scored' END AS reason
+FROM score_totals t
+WHERE t.year <= COALESCE(CAST(NULLIF(:to_year, '') AS INTEGER), 9999)
+  AND (NULLIF(:kind, '') IS NULL OR t.kind = :kind)
+  AND (NULLIF(:region, '') IS NULL OR t.region = :region)
+  AND (NULLIF(:units, '') IS NULL
+       OR t.unit IN (SELECT value FROM json_each(CASE WHEN json_valid(:units) THEN :units ELSE json_array(:units) END)));
