@@ -80,31 +80,47 @@ judged AS (
                - CASE WHEN g.step IS NOT NULL THEN g.deduction * CAST((g.x - g.lower) / g.step AS INTEGER) ELSE 0 END
            )) AS by_band
     FROM banded g
+),
+scored AS (
+    SELECT j.unit_id, u.name AS unit, u.region, u.kind, j.year, j.item, j.name_zh, j.position, j.value,
+           CASE WHEN j.value IS NULL OR j.band IS NULL THEN NULL
+                WHEN j.zeroed THEN 0.0
+                WHEN j.zero_indicator IS NOT NULL AND j.zeroed IS NULL AND j.by_band > 0 THEN NULL
+                ELSE j.by_band END AS points,
+           j.max_points,
+           s.self_points_e6 / 1000000.0 AS self_score,
+           s.max_points_e6 / 1000000.0 AS sheet_max_points,
+           s.indicator AS sheet_row,
+           CASE WHEN s.id IS NULL OR s.self_points_e6 IS NULL OR s.max_points_e6 <> CAST(round(j.max_points * 1000000) AS INTEGER)
+                     OR j.value IS NULL OR j.band IS NULL OR (j.zeroed IS NULL AND j.zero_indicator IS NOT NULL AND j.by_band > 0) THEN NULL
+                ELSE s.self_points_e6 / 1000000.0 - CASE WHEN j.zeroed THEN 0.0 ELSE j.by_band END END AS difference,
+           CASE WHEN j.value IS NULL THEN j.reason
+                WHEN j.band IS NULL THEN printf('no band of the rule holds %.2f', j.value)
+                WHEN j.zeroed THEN printf('0 points: %s %.2f %s %g', j.zero_indicator, j.zero_actual, j.zero_operator, j.zero_value)
+                WHEN j.zero_indicator IS NOT NULL AND j.zeroed IS NULL AND j.by_band > 0
+                     THEN coalesce(j.zero_reason, 'needs ' || j.zero_indicator)
+                WHEN s.id IS NOT NULL AND s.max_points_e6 <> CAST(round(j.max_points * 1000000) AS INTEGER)
+                     THEN printf('the sheet''s row %s is worth %g points, not %g: its self-score is not this item''s',
+                                 s.indicator, s.max_points_e6 / 1000000.0, j.max_points)
+           END AS note
+    FROM judged j
+    JOIN units u ON u.id = j.unit_id
+    LEFT JOIN scoring_items s ON s.id = j.sheet_row
 )
-SELECT j.unit_id, u.name AS unit, u.region, u.kind, j.year, j.item, j.name_zh, j.position, j.value,
-       CASE WHEN j.value IS NULL OR j.band IS NULL THEN NULL
-            WHEN j.zeroed THEN 0.0
-            WHEN j.zero_indicator IS NOT NULL AND j.zeroed IS NULL AND j.by_band > 0 THEN NULL
-            ELSE j.by_band END AS points,
-       j.max_points,
-       s.self_points_e6 / 1000000.0 AS self_score,
-       s.max_points_e6 / 1000000.0 AS sheet_max_points,
-       s.indicator AS sheet_row,
-       CASE WHEN s.id IS NULL OR s.self_points_e6 IS NULL OR s.max_points_e6 <> CAST(round(j.max_points * 1000000) AS INTEGER)
-                 OR j.value IS NULL OR j.band IS NULL OR (j.zeroed IS NULL AND j.zero_indicator IS NOT NULL AND j.by_band > 0) THEN NULL
-            ELSE s.self_points_e6 / 1000000.0 - CASE WHEN j.zeroed THEN 0.0 ELSE j.by_band END END AS difference,
-       CASE WHEN j.value IS NULL THEN j.reason
-            WHEN j.band IS NULL THEN printf('no band of the rule holds %.2f', j.value)
-            WHEN j.zeroed THEN printf('0 points: %s %.2f %s %g', j.zero_indicator, j.zero_actual, j.zero_operator, j.zero_value)
-            WHEN j.zero_indicator IS NOT NULL AND j.zeroed IS NULL AND j.by_band > 0
-                 THEN coalesce(j.zero_reason, 'needs ' || j.zero_indicator)
-            WHEN s.id IS NOT NULL AND s.max_points_e6 <> CAST(round(j.max_points * 1000000) AS INTEGER)
-                 THEN printf('the sheet''s row %s is worth %g points, not %g: its self-score is not this item''s',
-                             s.indicator, s.max_points_e6 / 1000000.0, j.max_points)
-       END AS note
-FROM judged j
-JOIN units u ON u.id = j.unit_id
-LEFT JOIN scoring_items s ON s.id = j.sheet_row;
+-- The unit-year's total rides on each of its rows (window sums), so that one
+-- evaluation gives both the items and the total. (Partitioned by the columns
+-- a query filters on too, so that SQLite may push those filters down.)
+SELECT s.*,
+       count(s.points) OVER unit_year AS total_items,
+       sum(s.points) OVER unit_year AS total_points,
+       sum(CASE WHEN s.points IS NOT NULL THEN s.max_points END) OVER unit_year AS total_max_points,
+       sum(CASE WHEN s.difference IS NOT NULL THEN s.self_score END) OVER unit_year AS total_self_score,
+       sum(s.difference) OVER unit_year AS total_difference,
+       count(s.difference) OVER unit_year AS total_compared,
+       count(s.value) OVER unit_year AS with_value,
+       count(s.sheet_row) OVER unit_year AS sheet_rows
+FROM scored s
+WINDOW unit_year AS (PARTITION BY s.unit_id, s.year, s.unit, s.region, s.kind);
 
 -- view: score_totals
 -- Per unit and year: the points of the items that could be scored, their max
@@ -112,17 +128,11 @@ LEFT JOIN scoring_items s ON s.id = j.sheet_row;
 -- self-score — the self-score and the difference (self − points); how many
 -- items have a value, and how many the unit's own sheet scored.
 CREATE VIEW score_totals AS
-SELECT unit_id, unit, region, kind, year,
-       count(points) AS items,
-       sum(points) AS points,
-       sum(CASE WHEN points IS NOT NULL THEN max_points END) AS max_points,
-       sum(CASE WHEN difference IS NOT NULL THEN self_score END) AS self_score,
-       sum(difference) AS difference,
-       count(difference) AS compared,
-       count(value) AS with_value,
-       count(sheet_row) AS sheet_rows
-FROM score_items
-GROUP BY unit_id, year;
+SELECT DISTINCT unit_id, unit, region, kind, year,
+       total_items AS items, total_points AS points, total_max_points AS max_points,
+       total_self_score AS self_score, total_difference AS difference, total_compared AS compared,
+       with_value, sheet_rows
+FROM score_items;
 
 -- query: score
 -- title: 自动评分 · Scores by the sheet's rules
@@ -135,26 +145,21 @@ GROUP BY unit_id, year;
 --   :kind          department, township or other (empty: all)
 --   :region        e.g. 邵阳县 (empty: all)
 --   :units         a unit's full name, or a JSON array of names (empty: all)
-SELECT i.unit, i.region, i.kind, i.year, i.item, i.value, i.points, i.max_points, i.self_score, i.difference, i.note,
-       i.position AS sort
-FROM score_items i
-JOIN score_totals t ON t.unit_id = i.unit_id AND t.year = i.year
-WHERE (t.with_value > 0 OR t.sheet_rows > 0)
-  AND (NULLIF(:year, '') IS NULL OR i.year = CAST(:year AS INTEGER))
-  AND (NULLIF(:kind, '') IS NULL OR i.kind = :kind)
-  AND (NULLIF(:region, '') IS NULL OR i.region = :region)
-  AND (NULLIF(:units, '') IS NULL
-       OR i.unit IN (SELECT value FROM json_each(CASE WHEN json_valid(:units) THEN :units ELSE json_array(:units) END)))
+WITH items AS MATERIALIZED (
+    SELECT * FROM score_items
+    WHERE (with_value > 0 OR sheet_rows > 0)
+      AND (NULLIF(:year, '') IS NULL OR year = CAST(:year AS INTEGER))
+      AND (NULLIF(:kind, '') IS NULL OR kind = :kind)
+      AND (NULLIF(:region, '') IS NULL OR region = :region)
+      AND (NULLIF(:units, '') IS NULL
+           OR unit IN (SELECT value FROM json_each(CASE WHEN json_valid(:units) THEN :units ELSE json_array(:units) END)))
+)
+SELECT unit, region, kind, year, item, value, points, max_points, self_score, difference, note, position AS sort
+FROM items
 UNION ALL
-SELECT unit, region, kind, year, 'total', NULL, points, max_points, self_score, difference,
-       items || ' items scored, ' || compared || ' compared with the self-score', 1000000000
-FROM score_totals
-WHERE (with_value > 0 OR sheet_rows > 0)
-  AND (NULLIF(:year, '') IS NULL OR year = CAST(:year AS INTEGER))
-  AND (NULLIF(:kind, '') IS NULL OR kind = :kind)
-  AND (NULLIF(:region, '') IS NULL OR region = :region)
-  AND (NULLIF(:units, '') IS NULL
-       OR unit IN (SELECT value FROM json_each(CASE WHEN json_valid(:units) THEN :units ELSE json_array(:units) END)))
+SELECT DISTINCT unit, region, kind, year, 'total', NULL, total_points, total_max_points, total_self_score, total_difference,
+       total_items || ' items scored, ' || total_compared || ' compared with the self-score', 1000000000
+FROM items
 ORDER BY unit, year, sort;
 
 -- query: score_values
