@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         .target(
@@ -21,6 +22,7 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "Mustache", package: "swift-mustache"),
             ],
             resources: [
                 // Embedded in the binary, so an installed `fiscal` works in any directory.
@@ -35,6 +37,8 @@ let package = Package(
                 .embedInCode("Resources/queries/rank.sql"),
                 .embedInCode("Resources/queries/reported.sql"),
                 .embedInCode("Resources/queries/scoring.sql"),
+                .embedInCode("Resources/queries/report.sql"),
+                .embedInCode("Resources/report.mustache"),
             ]
         ),
         .executableTarget(

@@ -4,7 +4,8 @@
 #   scripts/export-quarterly.sh [DB] [OUT_ROOT]
 # DB defaults to $FISCAL_DB or ./fiscal.sqlite, OUT_ROOT to ./exports. A lock
 # (flock) keeps two runs from overlapping; messages go to stderr; the exit
-# status is non-zero on any failure. EXPORT_AS_OF=2024Q3 overrides the quarter.
+# status is non-zero on any failure. EXPORT_AS_OF=2024Q3 overrides the quarter;
+# EXPORT_LANG=zh writes Chinese headers, indicator names and kinds (for Excel/WPS).
 # Crontab (03:00 on the 1st of January, April, July and October):
 #   0 3 1 1,4,7,10 * /path/to/fiscal/scripts/export-quarterly.sh /data/fiscal.sqlite /data/exports
 set -euo pipefail
@@ -36,7 +37,7 @@ exec 9>"$root/.export-quarterly.lock"
 if ! flock -n 9; then log "another export is running (lock $root/.export-quarterly.lock)"; exit 1; fi
 
 log "exporting $as_of from $db into $root/$as_of"
-if "$fiscal" export --db "$db" --out "$root/$as_of" --as-of "$as_of" >&2; then
+if "$fiscal" export --db "$db" --out "$root/$as_of" --as-of "$as_of" --lang "${EXPORT_LANG:-en}" >&2; then
   log "done: $root/$as_of"
 else
   log "failed"

@@ -10,6 +10,7 @@ struct Export: ParsableCommand {
             give byte-identical files. scripts/export-quarterly.sh runs this from cron.
 
               fiscal export --out exports/2024Q3 --as-of 2024Q3
+              fiscal export --out exports/2024Q3 --as-of 2024Q3 --lang zh
             """
     )
 
@@ -21,6 +22,9 @@ struct Export: ParsableCommand {
     @Option(name: .customLong("as-of"), help: "The last quarter, e.g. 2024Q3 (default: the quarter just ended).")
     var asOf: String?
 
+    @Option(help: "en (default): the documented English columns and codes, for scripts; zh: Chinese headers, indicator names and kinds, for Excel/WPS.")
+    var lang: Language = .en
+
     func validate() throws {
         if let asOf, TrendExport.AsOf(asOf) == nil { throw ValidationError("--as-of is a quarter such as 2024Q3") }
     }
@@ -29,7 +33,7 @@ struct Export: ParsableCommand {
         do {
             let store = try database.open(readOnly: true)
             let quarter = asOf.flatMap(TrendExport.AsOf.init) ?? .justEnded()
-            let files = try TrendExport(database: store).write(to: out, asOf: quarter)
+            let files = try TrendExport(database: store).write(to: out, asOf: quarter, language: lang)
             print("\(out): \(files.count) files as of \(quarter), \(files.map(\.rows).reduce(0, +)) rows, manifest.json")
         } catch { fail(error) }
     }

@@ -61,7 +61,8 @@ struct Rank: ParsableCommand {
             if let top { ranked = ranked.filter { ($0.rank ?? .max) <= top } }
             if output.format == .table || output.format == .markdown {
                 let way = ascending ? (language.lang == .zh ? "从低到高" : "lowest first") : (language.lang == .zh ? "从高到低" : "highest first")
-                print("\(indicator) \(year) — \(language.lang == .zh ? "按" : "by ")\(by.rawValue) \(way)")
+                let measure = language.lang == .zh ? ["value": "数值", "change": "变化", "change_rate": "变化率"][by.rawValue]! : by.rawValue
+                print("\(indicator) \(year) — \(language.lang == .zh ? "按" : "by ")\(measure) \(way)")
             }
             let table = Trends.rankTable(ranked, language: output.format == .table || output.format == .markdown ? language.lang : .en)
             print(table.rendered(as: output.format), terminator: "")

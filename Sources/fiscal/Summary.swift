@@ -27,7 +27,8 @@ struct SummaryCommand: ParsableCommand {
         do {
             let store = try database.open(readOnly: true)
             let headers: Language = output.format == .table || output.format == .markdown ? language.lang : .en
-            let table = try Summary(database: store).summary(year: year, filter: .init(kind: scope.kind, region: scope.region), language: headers)
+            let table = try Summary(database: store).summary(year: year, filter: .init(kind: scope.kind, region: scope.region), language: headers,
+                                                             collapseMissing: output.format == .table || output.format == .markdown)
             print(table.rendered(as: output.format), terminator: "")
         } catch { fail(error) }
     }

@@ -107,7 +107,7 @@ struct AnalyticsTests {
             "1 乙镇 20.00", "2 甲镇 -20.00", " 戊局 "])
         #expect(try ranks(["--top", "2"]) == ["1 戊局 ", "2 丙镇 -20.00"])     // by value, lowest first
         let table = try fiscal(["rank", "three_public", "--year", "2024", "--by", "change_rate"]).stdout
-        #expect(table.hasPrefix("three_public 2024 — 按change_rate 从低到高"))
+        #expect(table.hasPrefix("three_public 2024 — 按变化率 从低到高"))
     }
 
     @Test("summary: best and worst five per key indicator and who lacks data; compare side by side")

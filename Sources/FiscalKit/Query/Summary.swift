@@ -20,7 +20,11 @@ public struct Summary {
 
     /// indicator,group,rank,unit,region,kind,year,value,previous,change,change_rate —
     /// group is best, worst or missing; best and worst are the first and last five ranks.
-    public func summary(year: Int, filter: Trends.Filter, count: Int = 5, language: Language) throws -> ResultTable {
+    /// With `collapseMissing` (tables people read) the units without figures are
+    /// one row per kind — "32 个部门无数据" — instead of a row each; CSV and JSON
+    /// keep a row per unit for scripts.
+    public func summary(year: Int, filter: Trends.Filter, count: Int = 5, language: Language,
+                        collapseMissing: Bool = false) throws -> ResultTable {
         var table = ResultTable(columns: language.headers(["indicator", "group", "rank", "unit", "region", "kind", "year",
                                                            "value", "previous", "change", "change_rate"]))
         let catalog = try trends.database.catalog()
@@ -32,14 +36,24 @@ public struct Summary {
             let worst = withRank.count > count ? Array(withRank.suffix(min(count, withRank.count - count))) : []
             let missing = ranked.filter { $0.rank == nil }
             let name = language == .zh ? (catalog.metric(code: code)?.nameZh ?? code) : code
-            for (group, rows) in [("best", Array(best)), ("worst", worst), ("missing", missing)] {
-                let label = language == .zh ? ["best": "最好", "worst": "最差", "missing": "缺数据"][group]! : group
+            let missingLabel = language == .zh ? "缺数据" : "missing"
+            for (group, rows) in [("best", Array(best)), ("worst", worst), ("missing", collapseMissing ? [] : missing)] {
+                let label = language == .zh ? ["best": "最好", "worst": "最差", "missing": missingLabel][group]! : group
                 for (rank, row) in rows {
                     table.append([.text(name), .text(label), rank.map { .label($0) } ?? .missing, .text(row.unit),
-                                  StoreQueries.optional(row.region), .text(row.kind), .label(row.year),
+                                  StoreQueries.optional(row.region), .text(language.kindName(row.kind)), .label(row.year),
                                   Trends.number(row.value), Trends.number(row.previous), Trends.number(row.change),
                                   Trends.number(row.changeRate)])
                 }
+            }
+            guard collapseMissing else { continue }
+            for kind in UnitKind.allCases.map(\.rawValue) {
+                let lacking = missing.filter { $0.row.kind == kind }.count
+                guard lacking > 0 else { continue }
+                let text = language == .zh ? "\(lacking) 个\(language.kindName(kind))无数据"
+                                           : "\(lacking) \(kind == "other" ? "other units" : kind + "s") without figures"
+                table.append([.text(name), .text(missingLabel), .missing, .text(text), .missing, .text(language.kindName(kind)),
+                              .label(year), .missing, .missing, .missing, .missing])
             }
         }
         return table

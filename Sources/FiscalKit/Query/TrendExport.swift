@@ -64,19 +64,30 @@ public struct TrendExport {
         public var sha256: String
     }
 
+    /// `language` .zh writes Chinese headers (单位, 地区, 类型, 指标, 年度, 季度, 数值,
+    /// 上年同期, 变化, 变化率%), indicator names and kinds, for colleagues who open
+    /// the files in Excel or WPS; .en (the default) the documented columns and codes.
     @discardableResult
-    public func write(to folder: String, asOf: AsOf) throws -> [Written] {
+    public func write(to folder: String, asOf: AsOf, language: Language = .en) throws -> [Written] {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let trends = Trends(database: database)
-        let indicators = try database.catalog().metrics.filter(\.isIndicator).map(\.code)
+        let catalog = try database.catalog()
+        let indicators = catalog.metrics.filter(\.isIndicator).map(\.code)
         var written: [Written] = []
         for indicator in indicators {
             var filter = Trends.Filter(to: asOf.year)
             filter.allQuarters = true
             filter.onlyTrendRows = true
-            let rows = try trends.rows(indicator: indicator, filter: filter)
+            var rows = try trends.rows(indicator: indicator, filter: filter)
                 .filter { asOf.includes(year: $0.year, quarter: $0.quarter) }
-            let csv = Trends.longTable(rows, language: .en).rendered(as: .csv)
+            if language == .zh {
+                let name = catalog.metric(code: indicator)?.nameZh ?? indicator
+                for index in rows.indices {
+                    rows[index].indicator = name
+                    rows[index].kind = language.kindName(rows[index].kind)
+                }
+            }
+            let csv = Trends.longTable(rows, language: language).rendered(as: .csv)
             let data = Data([0xEF, 0xBB, 0xBF]) + Data(csv.utf8)
             let name = "\(indicator).csv"
             try Self.replace((folder as NSString).appendingPathComponent(name), with: data)

@@ -259,7 +259,7 @@ public struct Trends {
                                                            "value", "previous", "change", "change_rate"]))
         for (rank, row) in ranked {
             table.append([rank.map { .label($0) } ?? .missing, .text(row.unit), StoreQueries.optional(row.region),
-                          .text(row.kind), .text(row.indicator), .label(row.year), number(row.value),
+                          .text(language.kindName(row.kind)), .text(row.indicator), .label(row.year), number(row.value),
                           number(row.previous), number(row.change), number(row.changeRate)])
         }
         return table
@@ -291,6 +291,11 @@ public enum Language: String, CaseIterable, Sendable {
     /// CSV and JSON keep the documented English column names; tables translate.
     public func headers(_ columns: [String]) -> [String] {
         self == .zh ? columns.map { Self.chinese[$0] ?? $0 } : columns
+    }
+
+    /// A unit's kind as people read it: 乡镇/部门/其他 under zh, the code under en (and in CSV/JSON).
+    public func kindName(_ kind: String) -> String {
+        self == .zh ? (UnitKind(rawValue: kind)?.nameZh ?? kind) : kind
     }
 
     public func direction(_ better: String?) -> String {
