@@ -31,7 +31,7 @@ check "rank lists every township" bash -c "test \$('$fiscal' rank nontax_cost_ra
 check "summary lists 石桥镇 as lacking 2019" bash -c "'$fiscal' summary --year 2019 --kind township --format csv | grep -q '^three_public,missing,,示例县石桥镇,'"
 check "quarterly export" env EXPORT_AS_OF=2024Q3 FISCAL_BIN="$fiscal" bash scripts/export-quarterly.sh "$FISCAL_DB" "$work/exports"
 check "21 trend files and a manifest" test "$(ls "$work/exports/2024Q3"/*.csv | wc -l)" -eq 21 -a -f "$work/exports/2024Q3/manifest.json"
-check "a second export waits for none: the lock refuses it" bash -c "exec 9>'$work/exports/.export-quarterly.lock'; flock -n 9; ! EXPORT_AS_OF=2024Q3 FISCAL_BIN='$fiscal' bash scripts/export-quarterly.sh '$FISCAL_DB' '$work/exports' 2>/dev/null"
+check "a second export waits for the lock, and gives up after EXPORT_LOCK_WAIT" bash -c "exec 9>'$work/exports/.export-quarterly.lock'; flock -n 9; ! EXPORT_LOCK_WAIT=1 EXPORT_AS_OF=2024Q3 FISCAL_BIN='$fiscal' bash scripts/export-quarterly.sh '$FISCAL_DB' '$work/exports' 2>/dev/null"
 # The leadership report: written, offline, and — when Chromium is installed (CI
 # installs it) — rendered in a real browser to PNG and to PDF, one page or more per section.
 check "report writes one HTML file" "$fiscal" report --year 2024 --out "$work/report.html" --generated-at 2025-01-15T09:00:00+08:00

@@ -3,7 +3,8 @@
 # manifest.json) for the quarter just ended, into OUT_ROOT/2024Q3/.
 #   scripts/export-quarterly.sh [DB] [OUT_ROOT]
 # DB defaults to $FISCAL_DB or ./fiscal.sqlite, OUT_ROOT to ./exports. A lock
-# (flock) keeps two runs from overlapping; messages go to stderr; the exit
+# (flock) keeps two runs from overlapping: the second waits (EXPORT_LOCK_WAIT
+# seconds, default 600), then writes the same files; messages go to stderr; the exit
 # status is non-zero on any failure. EXPORT_AS_OF=2024Q3 overrides the quarter;
 # EXPORT_LANG=zh writes Chinese headers, indicator names and kinds (for Excel/WPS).
 # Crontab (03:00 on the 1st of January, April, July and October):
@@ -34,7 +35,9 @@ fi
 
 mkdir -p "$root"
 exec 9>"$root/.export-quarterly.lock"
-if ! flock -n 9; then log "another export is running (lock $root/.export-quarterly.lock)"; exit 1; fi
+# A second run waits for the first (EXPORT_LOCK_WAIT seconds, default 600), then
+# writes the same files again: both succeed, and readers never see half a file.
+if ! flock -w "${EXPORT_LOCK_WAIT:-600}" 9; then log "another export is still running after ${EXPORT_LOCK_WAIT:-600} s (lock $root/.export-quarterly.lock)"; exit 1; fi
 
 log "exporting $as_of from $db into $root/$as_of"
 if "$fiscal" export --db "$db" --out "$root/$as_of" --as-of "$as_of" --lang "${EXPORT_LANG:-en}" >&2; then

@@ -15,7 +15,7 @@ struct Fiscal: ParsableCommand {
               fiscal units --kind township
               fiscal facts --unit 白仓镇 --year 2023 --format csv
             """,
-        subcommands: [Import.self, Inspect.self, Units.self, Facts.self, Conflicts.self, Metrics.self, Indicators.self, Trend.self, Rank.self, Compare.self, SummaryCommand.self, Export.self, Score.self, ReportCommand.self, Sample.self, DatasetteMetadata.self]
+        subcommands: [Import.self, Inspect.self, Units.self, Facts.self, Conflicts.self, Metrics.self, Indicators.self, Trend.self, Rank.self, Compare.self, SummaryCommand.self, Export.self, Score.self, ReportCommand.self, Backup.self, Sample.self, DatasetteMetadata.self]
     )
 }
 
@@ -25,7 +25,8 @@ struct DatabaseOptions: ParsableArguments {
     var db: String = FiscalDatabase.defaultPath
 
     func open(readOnly: Bool) throws -> FiscalDatabase {
-        try FiscalDatabase.open(path: db, readOnly: readOnly)
+        openedDatabasePath = db
+        return try FiscalDatabase.open(path: db, readOnly: readOnly)
     }
 }
 
@@ -70,8 +71,13 @@ extension UnitKind: ExpressibleByArgument {
 }
 
 /// Prints an error the way users read them and exits non-zero.
+/// The database the command opened, so that SQLite's errors raised later
+/// (busy, damaged, disk full) name it. One command per process.
+nonisolated(unsafe) var openedDatabasePath: String?
+
 func fail(_ error: Error) -> Never {
-    FileHandle.standardError.write(Data("fiscal: \(error)\n".utf8))
+    let message = openedDatabasePath.flatMap { DatabaseFault.message(for: error, database: $0) } ?? "\(error)"
+    FileHandle.standardError.write(Data("fiscal: \(message)\n".utf8))
     Foundation.exit(1)
 }
 

@@ -86,9 +86,10 @@ enum Binary {
         var stderr: String
     }
 
-    static func run(_ arguments: [String], in folder: String, environment: [String: String] = [:]) throws -> Result {
+    static func run(_ arguments: [String], in folder: String, environment: [String: String] = [:],
+                    executable: String? = nil) throws -> Result {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
+        process.executableURL = URL(fileURLWithPath: executable ?? path)
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: folder)
         var env = ProcessInfo.processInfo.environment

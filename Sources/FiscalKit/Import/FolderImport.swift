@@ -193,6 +193,10 @@ public struct FolderImport {
                 return Outcome(path: entry.path, status: .needs(option),
                                error: FiscalError.needsOption(path: path, option: option, message: message).description)
             } catch {
+                // A full disk, a busy or damaged database: say so, naming the file being imported.
+                if let fault = DatabaseFault.message(for: error, database: importer.database.path, importing: entry.path) {
+                    return Outcome(path: entry.path, status: .failed(fault), error: "\(entry.path): \(fault)")
+                }
                 return Outcome(path: entry.path, status: .failed(Self.reason(error, path: entry.path)), error: "\(error)")
             }
         }

@@ -147,13 +147,30 @@ enum TerminalTable {
 }
 
 /// RFC 4180 CSV, LF line ends; fields quoted only when they need it.
+///
+/// CSV files are opened in Excel and WPS, which run a cell that starts with
+/// `=`, `+`, `-` or `@` as a formula (`=HYPERLINK(…)` in a unit's name). A text
+/// cell starting with one of those, or with a tab or carriage return, is
+/// written with a leading `'` (OWASP's rule for CSV injection); numbers are not
+/// text cells, so −6.59 stays a number.
 enum CSVWriter {
     static func render(_ table: ResultTable) -> String {
-        var output = table.columns.map(escape).joined(separator: ",") + "\n"
+        var output = table.columns.map { escape(neutralized($0)) }.joined(separator: ",") + "\n"
         for row in table.rows {
-            output += row.map { escape($0.plainText) }.joined(separator: ",") + "\n"
+            output += row.map { cell in
+                guard case let .text(text) = cell else { return escape(cell.plainText) }
+                return escape(neutralized(text))
+            }.joined(separator: ",") + "\n"
         }
         return output
+    }
+
+    static let formulaStarts: Set<Character> = ["=", "+", "-", "@", "\t", "\r"]
+
+    /// The text with a `'` before it when a spreadsheet would take it for a formula.
+    static func neutralized(_ text: String) -> String {
+        guard let first = text.unicodeScalars.first.map(Character.init), formulaStarts.contains(first) else { return text }
+        return "'" + text
     }
 
     static func escape(_ field: String) -> String {

@@ -27,7 +27,9 @@ public final class FiscalDatabase: Sendable {
     }
 
     /// How long a writer waits for another process's lock before giving up.
-    public static let busyTimeout: TimeInterval = 30
+    /// How long a command waits for another one writing (FISCAL_BUSY_TIMEOUT seconds, default 30).
+    public static let busyTimeout: TimeInterval = ProcessInfo.processInfo.environment["FISCAL_BUSY_TIMEOUT"]
+        .flatMap(TimeInterval.init).flatMap { $0 >= 0 ? $0 : nil } ?? 30
 
     private init(path: String, queue: DatabaseQueue, isReadOnly: Bool) {
         self.path = path
@@ -39,31 +41,47 @@ public final class FiscalDatabase: Sendable {
     /// database is first brought up to date by a short writable open when it is
     /// new or behind the schema, then opened read-only.
     public static func open(path: String, readOnly: Bool = false) throws -> FiscalDatabase {
+        do {
+            return try openChecked(path: path, readOnly: readOnly)
+        } catch {
+            // SQLite's words ("SQLite error 26: file is not a database") in the user's.
+            if let message = DatabaseFault.message(for: error, database: path) { throw FiscalError.invalid(message) }
+            throw error
+        }
+    }
+
+    private static func openChecked(path: String, readOnly: Bool) throws -> FiscalDatabase {
         if readOnly {
             if FileManager.default.fileExists(atPath: path) {
-                let queue = try DatabaseQueue(path: path, configuration: configuration(readOnly: true))
+                try DatabaseFault.checkPath(path, writing: false)
+                let queue = try DatabaseQueue(path: readOnlyLocation(path), configuration: configuration(readOnly: true))
                 // Current means every migration applied, the binary's views
                 // installed and every name of its catalogue present (a newer
-                // binary may ship more).
-                let current = try queue.read { db in
-                    try migrator.hasCompletedMigrations(db) && QueryLibrary.embedded.isInstalled(db) && catalogIsComplete(db)
-                        && hasScoringRules(db)
+                // binary may ship more). A database of a newer fiscal is read
+                // as it is: this binary never rewrites its views.
+                let (current, superseded, migrated) = try queue.read { db in
+                    let migrated = try migrator.hasCompletedMigrations(db)
+                    return (try migrated && QueryLibrary.embedded.isInstalled(db) && catalogIsComplete(db) && hasScoringRules(db),
+                            try migrator.hasBeenSuperseded(db), migrated)
                 }
-                if current { return FiscalDatabase(path: path, queue: queue, isReadOnly: true) }
+                if current || superseded { return FiscalDatabase(path: path, queue: queue, isReadOnly: true) }
+                // An older database in a place we may not write: read it with what it has.
+                if migrated, (try? DatabaseFault.checkPath(path, writing: true)) == nil {
+                    return FiscalDatabase(path: path, queue: queue, isReadOnly: true)
+                }
             }
-            _ = try open(path: path, readOnly: false)
+            _ = try openChecked(path: path, readOnly: false)
             let queue = try DatabaseQueue(path: path, configuration: configuration(readOnly: true))
             return FiscalDatabase(path: path, queue: queue, isReadOnly: true)
         }
-        let directory = (path as NSString).deletingLastPathComponent
-        if !directory.isEmpty && !FileManager.default.fileExists(atPath: directory) {
-            throw FiscalError.file(path, "the folder \(directory) does not exist")
-        }
-        let queue: DatabaseQueue
-        do {
-            queue = try DatabaseQueue(path: path, configuration: configuration(readOnly: false))
-        } catch {
-            throw FiscalError.file(path, "cannot open the database: \(error)")
+        try DatabaseFault.checkPath(path, writing: true)
+        let queue = try DatabaseQueue(path: path, configuration: configuration(readOnly: false))
+        let unknown = try queue.read { db in try migrator.appliedIdentifiers(db).subtracting(migrations(in: schemaSQL).map(\.name)) }
+        if !unknown.isEmpty {
+            let known = migrations(in: schemaSQL).last?.name ?? "?"
+            throw FiscalError.file(path, "was written by a newer fiscal: it holds the schema migration\(unknown.count == 1 ? "" : "s") "
+                                   + "\(unknown.sorted().joined(separator: ", ")), which this fiscal (schema up to \(known)) does not know. "
+                                   + "Nothing was changed. Use a fiscal whose schema.sql has \(unknown.sorted().last!); reading commands of this one still work.")
         }
         try migrator.migrate(queue)
         try QueryLibrary.embedded.install(in: queue)
@@ -71,6 +89,36 @@ public final class FiscalDatabase: Sendable {
         try database.seedCatalog()
         try database.seedScoringRules()
         return database
+    }
+
+    /// Where a read-only connection opens `path`. A WAL database needs its
+    /// -shm file, which SQLite creates beside it; in a folder we may not write
+    /// (a read-only share), with no -wal left (every transaction checkpointed),
+    /// the file is opened immutable: nothing can be pending, and reading works.
+    static func readOnlyLocation(_ path: String) -> String {
+        let folder = (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent
+        let wal = path + "-wal"
+        guard !FileManager.default.isWritableFile(atPath: folder), !FileManager.default.fileExists(atPath: path + "-shm"),
+              (try? FileManager.default.attributesOfItem(atPath: wal)[.size] as? Int) ?? 0 == 0 else { return path }
+        return URL(fileURLWithPath: path).standardizedFileURL.absoluteString + "?immutable=1"
+    }
+
+    /// A consistent copy of the database at `path` (which must not exist),
+    /// taken online: `VACUUM INTO` reads one snapshot, so imports may go on.
+    public func backup(to target: String) throws {
+        if FileManager.default.fileExists(atPath: target) {
+            throw FiscalError.file(target, "exists already: give the copy a new name")
+        }
+        let folder = (target as NSString).deletingLastPathComponent
+        if !folder.isEmpty && !FileManager.default.fileExists(atPath: folder) {
+            throw FiscalError.file(target, "the folder \(folder) does not exist")
+        }
+        do {
+            try queue.inDatabase { db in try db.execute(sql: "VACUUM INTO ?", arguments: [target]) }
+        } catch {
+            try? FileManager.default.removeItem(atPath: target)
+            throw FiscalError.file(target, "cannot write the copy: \(DatabaseFault.message(for: error, database: path) ?? "\(error)")")
+        }
     }
 
     static func configuration(readOnly: Bool) -> Configuration {
@@ -83,8 +131,13 @@ public final class FiscalDatabase: Sendable {
         // fuller B-tree pages for the import's appends and the analytics' scans;
         // measured 3.59 s against 3.91 s with 4 KiB for a 1,000,000-row import
         // (BENCHMARKS.md). Set before WAL mode, while the file is still empty.
+        // A cap on the file's pages, for the tests of a full disk (SQLITE_FULL without filling one).
+        let maxPages = ProcessInfo.processInfo.environment["FISCAL_TEST_MAX_PAGE_COUNT"].flatMap(Int.init)
         if !readOnly {
-            config.prepareDatabase { db in try db.execute(sql: "PRAGMA page_size = 16384") }
+            config.prepareDatabase { db in
+                try db.execute(sql: "PRAGMA page_size = 16384")
+                if let maxPages { try db.execute(sql: "PRAGMA max_page_count = \(maxPages)") }
+            }
         }
         return config
     }

@@ -79,8 +79,11 @@ public struct UnitDirectory {
     /// has is an error.
     public mutating func resolveOrCreate(name: String, region: String?, kind: UnitKind?, code: String?,
                                          in db: Database) throws -> Int64 {
-        let trimmedName = TextNormalization.trim(name)
+        // A name Excel wrapped in its cell ("白仓镇\n人民政府") is one name: the breaks go.
+        let trimmedName = TextNormalization.trim(name).split(whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" || $0 == "\t" })
+            .map { TextNormalization.trim($0) }.joined()
         guard !trimmedName.isEmpty else { throw FiscalError.invalid("the unit name is empty") }
+        try Self.checkNewName(trimmedName)
         let parsedName = UnitName(trimmedName)
         // A name's county prefix is its region: stored on a unit that lacks one,
         // so "财政局" matched by "衡山县财政局" can no longer match "邵阳县财政局".
@@ -126,6 +129,24 @@ public struct UnitDirectory {
         remember(unit)
         createdIDs.insert(unit.id)
         return unit.id
+    }
+
+    /// The longest unit name accepted (the longest real ones are under 40 characters).
+    public static let maxNameLength = 100
+
+    /// A unit's name as a spreadsheet or a terminal could misread it is refused:
+    /// one starting with `=`, `+` or `@` (a formula in Excel/WPS), one holding
+    /// control characters, one longer than ``maxNameLength``.
+    static func checkNewName(_ name: String) throws {
+        if let first = name.first, "=+@".contains(first) {
+            throw FiscalError.invalid("the unit name '\(name.prefix(40))' starts with \(first): a spreadsheet would run it as a formula")
+        }
+        if name.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F || (0x80...0x9F).contains($0.value) }) {
+            throw FiscalError.invalid("the unit name '\(name.prefix(40).unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F }.map(String.init).joined())' holds control characters")
+        }
+        if name.count > maxNameLength {
+            throw FiscalError.invalid("the unit name is \(name.count) characters long (at most \(maxNameLength)): '\(name.prefix(20))…'")
+        }
     }
 
     /// Makes `alias` another name of the unit `unitName` resolves to.
