@@ -46,6 +46,11 @@ public enum FigureText {
         let numberPart = String(text[..<numberEnd])
         let suffix = String(text[numberEnd...])
         guard let number = PlainDecimal(numberPart) else {
+            // Digits that overflow are a number too large, not "not a number".
+            let digits = numberPart.hasPrefix("-") ? numberPart.dropFirst() : Substring(numberPart)
+            if !digits.isEmpty, digits.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }), digits.filter({ $0 == "." }).count <= 1 {
+                return .invalid(precisionProblem(raw))
+            }
             return .invalid("'\(raw)' is not a number")
         }
         let table = conversions[unit] ?? ["": 0, unit: 0]
@@ -70,6 +75,9 @@ public enum FigureText {
     private static func checkWhole(_ value: ExactValue, raw: String, unit: String) -> Reading {
         if unit == "人" && value.e6 % ExactValue.scale != 0 {
             return .invalid("'\(raw)': a head count must be a whole number")
+        }
+        if unit == "人" && value.e6 < 0 {
+            return .invalid("'\(raw)': a head count cannot be negative")
         }
         return .value(value)
     }

@@ -28,11 +28,25 @@ final class CSVRecordReader {
     private(set) var unterminatedQuote = false
     private var nextLine = 1
 
-    init(nextBlock: @escaping () throws -> [UInt8]) {
+    /// The file read, for the errors of a record past the limits ("a.csv:2: …").
+    let source: String
+
+    init(source: String = "", nextBlock: @escaping () throws -> [UInt8]) {
+        self.source = source
         self.nextBlock = nextBlock
     }
 
+    private func limitError(_ line: Int, _ message: String) -> FiscalError {
+        source.isEmpty ? FiscalError.invalid("line \(line): \(message)") : FiscalError.file("\(source):\(line)", message)
+    }
+
     var fieldCount: Int { fieldEnds.count }
+
+    /// The largest record (one line, or a quoted field over several) and the most
+    /// columns read: beyond them a file is no table, and reading on would only
+    /// spend memory (a quote never closed takes the rest of the file).
+    static let maxRecordBytes = 1 << 20
+    static let maxFields = 2_000
 
     /// Reads the next record; false at the end of the input.
     func next() throws -> Bool {
@@ -130,6 +144,14 @@ final class CSVRecordReader {
             }
             position = index
             line = recordStart
+            // Checked once per block or record, not per byte: memory stays within a limit and a block.
+            if out.count > Self.maxRecordBytes {
+                throw limitError(recordStart, "a record over \(Self.maxRecordBytes >> 20) MiB"
+                                 + (inQuotes ? " (a quote opened here is never closed)" : "") + "; not a table this tool reads")
+            }
+            if ends.count > Self.maxFields {
+                throw limitError(recordStart, "more than \(Self.maxFields) columns; not a table this tool reads")
+            }
             if done { return true }
         }
         line = recordStart

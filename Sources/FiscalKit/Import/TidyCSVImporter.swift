@@ -109,7 +109,7 @@ struct TidyCSVImporter {
 
     func run(in db: Database, importID: Int64) throws -> ImportSummary {
         let stream = try UTF8BlockStream(path: path, encoding: fingerprint.encoding)
-        let reader = CSVRecordReader {
+        let reader = CSVRecordReader(source: path) {
             var block: [UInt8] = []
             try stream.next(into: &block)
             return block
@@ -223,6 +223,9 @@ struct TidyCSVImporter {
         withExtendedLifetime(cStrings) {}
         if problemCount > 0 {
             throw FiscalError.badRows(path: path, problems: problems, total: problemCount)
+        }
+        if rows == 0 {
+            throw FiscalError.file(path, "a header and no rows under it: nothing to import")
         }
         progress?(bytesRead, fingerprint.byteCount, rows)
         return ImportSummary(path: path, outcome: .imported(importID: importID), format: "csv",

@@ -194,6 +194,7 @@ final class TidyCSVRows: @unchecked Sendable {
                         && (header.count..<reader.fieldCount).allSatisfy { reader.withBytes(at: $0) { $0.isEmpty } }
                     if !extraAreEmpty {
                         row.outcome = .problemBeforeUnit
+                        if reader.unterminatedQuote { return "a quote opened on this line is never closed" }
                         return "\(reader.fieldCount) fields where the header has \(header.count)"
                     }
                 }
@@ -262,7 +263,7 @@ final class TidyCSVRows: @unchecked Sendable {
                 // Value: plain ASCII decimals without a String, the rest by FigureText.
                 let reading: FigureText.Reading = bytes(valueAt) { field in
                     if let plain = PlainDecimal(utf8: field), let e6 = plain.scaled(by: 0),
-                       !slot.isHeadCount || e6 % ExactValue.scale == 0 {
+                       !slot.isHeadCount || e6 % ExactValue.scale == 0 && e6 >= 0 {
                         return .value(ExactValue(e6: e6))
                     }
                     guard let valueText = String(validating: field, as: UTF8.self) else { return .invalid(Self.invalidText) }

@@ -74,12 +74,50 @@ enum OfficeDocument {
         return data
     }
 
+    /// The deepest nesting of XML elements read. Word and Excel write a few dozen
+    /// levels; thousands are an attack on the parser's stack, not a document.
+    static let maxDepth = 256
+
     static func parse(_ data: Data, name: String, path: String, with delegate: XMLParserDelegate) throws {
         let parser = XMLParser(data: data)
         parser.shouldResolveExternalEntities = false
-        parser.delegate = delegate
-        if !parser.parse() {
+        let guarded = DepthGuard(delegate)
+        parser.delegate = guarded
+        let parsed = parser.parse()
+        if guarded.tooDeep {
+            throw FiscalError.file(path, "'\(name)' nests its XML deeper than \(maxDepth) elements; not a document this tool reads")
+        }
+        if !parsed {
             throw FiscalError.file(path, "'\(name)' is not well-formed XML (\(parser.parserError.map { "\($0)" } ?? "unknown error")); save the file again")
+        }
+    }
+
+    /// Passes the reader's events on, counting the depth; stops the parser past ``maxDepth``.
+    final class DepthGuard: NSObject, XMLParserDelegate {
+        let inner: XMLParserDelegate
+        var depth = 0
+        var tooDeep = false
+
+        init(_ inner: XMLParserDelegate) { self.inner = inner }
+
+        func parser(_ parser: XMLParser, didStartElement element: String, namespaceURI: String?, qualifiedName: String?,
+                    attributes: [String: String] = [:]) {
+            depth += 1
+            if depth > OfficeDocument.maxDepth {
+                tooDeep = true
+                parser.abortParsing()
+                return
+            }
+            inner.parser(parser, didStartElement: element, namespaceURI: namespaceURI, qualifiedName: qualifiedName, attributes: attributes)
+        }
+
+        func parser(_ parser: XMLParser, didEndElement element: String, namespaceURI: String?, qualifiedName: String?) {
+            depth -= 1
+            inner.parser(parser, didEndElement: element, namespaceURI: namespaceURI, qualifiedName: qualifiedName)
+        }
+
+        func parser(_ parser: XMLParser, foundCharacters string: String) {
+            inner.parser(parser, foundCharacters: string)
         }
     }
 
