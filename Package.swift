@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "FiscalKit", targets: ["FiscalKit"]),
         .executable(name: "fiscal", targets: ["fiscal"]),
+        .executable(name: "fiscal-fuzz", targets: ["FiscalFuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -47,6 +48,11 @@ let package = Package(
                 "FiscalKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
+        ),
+        // The fuzz targets (scripts/fuzz.sh builds them with libFuzzer); a replay tool otherwise.
+        .executableTarget(
+            name: "FiscalFuzz",
+            dependencies: ["FiscalKit"]
         ),
         .testTarget(
             name: "FiscalKitTests",

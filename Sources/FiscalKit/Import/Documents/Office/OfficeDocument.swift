@@ -79,6 +79,13 @@ enum OfficeDocument {
     static let maxDepth = 256
 
     static func parse(_ data: Data, name: String, path: String, with delegate: XMLParserDelegate) throws {
+        // Foundation's XMLParser traps (the process dies) on an element name that
+        // is not valid UTF-8, which libxml2 passes on (found by scripts/fuzz.sh;
+        // Fixtures/fuzz/office). Office writes UTF-8, or UTF-16 with a mark.
+        let utf16 = data.starts(with: [0xFF, 0xFE]) || data.starts(with: [0xFE, 0xFF])
+        if !utf16 && String(validating: data, as: UTF8.self) == nil {
+            throw FiscalError.file(path, "'\(name)' is not valid UTF-8 XML; save the file again")
+        }
         let parser = XMLParser(data: data)
         parser.shouldResolveExternalEntities = false
         let guarded = DepthGuard(delegate)
