@@ -15,7 +15,7 @@ struct Fiscal: ParsableCommand {
               fiscal units --kind township
               fiscal facts --unit 白仓镇 --year 2023 --format csv
             """,
-        subcommands: [Import.self, Inspect.self, Units.self, Facts.self, Conflicts.self, Metrics.self, Indicators.self, Trend.self, Rank.self, Compare.self, SummaryCommand.self, Export.self, Score.self, ReportCommand.self, Backup.self, Sample.self, DatasetteMetadata.self]
+        subcommands: [Import.self, Inspect.self, Units.self, Facts.self, Conflicts.self, Metrics.self, Indicators.self, Trend.self, Rank.self, Compare.self, SummaryCommand.self, Export.self, Score.self, ReportCommand.self, Backup.self, Check.self, Sample.self, DatasetteMetadata.self]
     )
 }
 

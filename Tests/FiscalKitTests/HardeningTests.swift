@@ -100,6 +100,11 @@ struct HardeningTests {
         let result = try fiscal(["facts", "--db", "damaged.sqlite", "--format", "csv"])
         #expect(result.status == 1)
         #expect(result.stderr.contains("damaged.sqlite is damaged") && result.stderr.contains("Backing up"), "\(result.stderr)")
+        let check = try fiscal(["check", "--db", "damaged.sqlite"])
+        #expect(check.status == 1 && check.stderr.contains("damaged.sqlite is damaged") && check.stderr.contains("Backing up"), "\(check.stderr)")
+        _ = try sampleDatabase("whole.sqlite")
+        let whole = try fiscal(["check", "--db", "whole.sqlite"])
+        #expect(whole.status == 0 && whole.stdout == "whole.sqlite: ok (quick_check)\n")
     }
 
     @Test("locked by another writer beyond the busy timeout: said so, nothing changed")

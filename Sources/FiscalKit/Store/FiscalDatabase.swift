@@ -103,6 +103,12 @@ public final class FiscalDatabase: Sendable {
         return URL(fileURLWithPath: path).standardizedFileURL.absoluteString + "?immutable=1"
     }
 
+    /// SQLite's `PRAGMA quick_check`: empty when the file is whole, else what it found.
+    public func quickCheck() throws -> [String] {
+        let lines = try queue.read { try String.fetchAll($0, sql: "PRAGMA quick_check") }
+        return lines == ["ok"] ? [] : lines
+    }
+
     /// A consistent copy of the database at `path` (which must not exist),
     /// taken online: `VACUUM INTO` reads one snapshot, so imports may go on.
     public func backup(to target: String) throws {
