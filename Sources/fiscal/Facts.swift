@@ -23,7 +23,14 @@ struct Facts: ParsableCommand {
         do {
             let store = try database.open(readOnly: true)
             let filter = only.filter
-            print(try StoreQueries(database: store).facts(filter).rendered(as: output.format, language: language.lang), terminator: "")
+            if RowStream.streams(output.format) {
+                // CSV and JSON stream: millions of facts, flat memory.
+                let stream = RowStream(format: output.format, columns: StoreQueries.factColumns)
+                try StoreQueries(database: store).facts(filter) { stream.write($0) }
+                stream.finish()
+            } else {
+                print(try StoreQueries(database: store).facts(filter).rendered(as: output.format, language: language.lang), terminator: "")
+            }
         } catch { fail(error) }
     }
 }

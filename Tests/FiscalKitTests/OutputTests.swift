@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import FiscalKit
 
@@ -52,5 +53,22 @@ struct OutputTests {
         table.append([.text("a|b"), .number(ExactValue(e6: 27_260_000), decimals: 2)])
         #expect(table.rendered(as: .markdown) == "| unit | value |\n| --- | ---: |\n| a\\|b | 27.26 |\n")
     }
-}
 
+    @Test("a RowStream writes, row by row, the bytes the table renders, for CSV and JSON")
+    func streamed() throws {
+        var table = sample()
+        table.append([.text("=cmd|' /C calc'!A0"), .label(2025), .signed(-6.59, decimals: 2)])
+        for (format, rows) in [(OutputFormat.csv, table.rows), (.json, table.rows), (.json, []), (.csv, [])] {
+            var expected = ResultTable(columns: table.columns)
+            rows.forEach { expected.append($0) }
+            var ends: [Int32] = [0, 0]
+            #expect(pipe(&ends) == 0)
+            let stream = RowStream(format: format, columns: table.columns, descriptor: ends[1])
+            rows.forEach { stream.write($0) }
+            stream.finish()
+            close(ends[1])
+            let written = FileHandle(fileDescriptor: ends[0], closeOnDealloc: true).readDataToEndOfFile()
+            #expect(String(decoding: written, as: UTF8.self) == expected.rendered(as: format), "\(format) \(rows.count)")
+        }
+    }
+}

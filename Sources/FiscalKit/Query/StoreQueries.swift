@@ -28,6 +28,15 @@ public struct StoreQueries {
     /// the metric's unit (money in 万元), with their source and location.
     /// Columns: unit,region,kind,year,quarter,metric,basis,value,source,location.
     public func facts(_ filter: FactFilter = FactFilter()) throws -> ResultTable {
+        var table = ResultTable(columns: Self.factColumns)
+        try facts(filter) { table.append($0) }
+        return table
+    }
+
+    public static let factColumns = ["unit", "region", "kind", "year", "quarter", "metric", "basis", "value", "source", "location"]
+
+    /// The facts row by row, as SQLite reads them (for ``RowStream``: no table in memory).
+    public func facts(_ filter: FactFilter = FactFilter(), each: ([ResultTable.Cell]) throws -> Void) throws {
         try database.queue.read { db in
             let (whereClause, arguments) = try Self.whereClause(filter, db)
             let rows = try Row.fetchCursor(db, sql: """
@@ -35,17 +44,13 @@ public struct StoreQueries {
                 FROM facts \(whereClause)
                 ORDER BY unit, year, quarter, metric, basis
                 """, arguments: arguments)
-            var table = ResultTable(columns: ["unit", "region", "kind", "year", "quarter", "metric", "basis", "value", "source", "location"])
             while let row = try rows.next() {
-                let value = ExactValue(e6: row["value_e6"])
-                let cells: [ResultTable.Cell] = [
-                    .text(row["unit"]), Self.optional(row["region"]), .text(row["kind"]),
-                    .label(row["year"]), .label(row["quarter"]), .text(row["metric"]), .text(row["basis"]),
-                    .number(value), .text(row["source"]), .text(row["location"]),
-                ]
-                table.append(cells)
+                // By position: a name lookup per column costs more than the row's formatting.
+                let region: String? = row[1]
+                try each([.text(row[0]), region.map { .text($0) } ?? .missing, .text(row[2]),
+                          .label(row[3]), .label(row[4]), .text(row[5]), .text(row[6]),
+                          .number(ExactValue(e6: row[7])), .text(row[8]), .text(row[9])])
             }
-            return table
         }
     }
 
