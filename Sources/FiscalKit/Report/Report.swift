@@ -303,7 +303,7 @@ public struct Report {
             "values": "各文件数值", "spread": "差距", "reportedValue": "报告值", "computed": "重算值", "difference": "差额",
             "points": "规则得分", "max": "满分", "self": "自评分", "file": "文件", "importedAt": "导入时间", "figures": "数据条数",
             "none": "无", "legend": "绿色：较上年改善；红色：较上年变差；灰色：无变化或无上年数据",
-            "countSuffix": "项", "ranked": "个单位有数据",
+            "countSuffix": "项", "ranked": "个单位有数据", "open": "（", "close": "）",
         ] : [
             "cover": "Cover", "region": "Region", "year": "Year", "scope": "Units", "dataAsOf": "Data as of", "imports": "imported files",
             "generated": "Generated", "contents": "Contents", "rank": "Rank", "unit": "Unit", "value": "Value", "previous": "Previous",
@@ -315,7 +315,7 @@ public struct Report {
             "difference": "Difference", "points": "Points by the rules", "max": "Max", "self": "Self-score", "file": "File",
             "importedAt": "Imported", "figures": "Figures", "none": "None",
             "legend": "Green: better than the year before; red: worse; grey: no change or no previous year",
-            "countSuffix": "", "ranked": "units with figures",
+            "countSuffix": "", "ranked": "units with figures", "open": " (", "close": ")",
         ]
     }
 }
