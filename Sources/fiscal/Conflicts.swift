@@ -40,6 +40,12 @@ struct Conflicts: ParsableCommand {
                 print(try queries.totalsDisagreeing(filter).rendered(as: output.format, language: language.lang), terminator: "")
                 return
             }
+            if RowStream.streams(output.format) {
+                let stream = RowStream(format: output.format, columns: StoreQueries.conflictColumns)
+                try queries.conflicts(filter) { stream.write($0) }
+                stream.finish()
+                return
+            }
             print(try queries.conflicts(filter).rendered(as: output.format, language: language.lang), terminator: "")
             if output.format == .table {
                 let disagreeing = try queries.totalsDisagreeing(filter).rows.count

@@ -67,9 +67,14 @@ struct Trend: ParsableCommand {
             let store = try database.open(readOnly: true)
             let filter = Trends.Filter(units: unit, kind: scope.kind, region: scope.region, from: from, to: to, quarter: quarter)
             let rows = try Trends(database: store).rows(indicator: indicator, filter: filter)
-            let table = output.format == .table || output.format == .markdown
-                ? Trends.wideTable(rows, language: language.lang) : Trends.longTable(rows, language: .en)
-            print(table.rendered(as: output.format), terminator: "")
+            if RowStream.streams(output.format) {
+                // CSV and JSON: each row written as it is formatted, not a second copy of them all.
+                let stream = RowStream(format: output.format, columns: Trends.longColumns)
+                for row in rows { stream.write(Trends.longCells(row)) }
+                stream.finish()
+            } else {
+                print(Trends.wideTable(rows, language: language.lang).rendered(as: output.format), terminator: "")
+            }
             if output.format == .table {
                 // A stated value that the inputs do not bear out is said, not hidden (domain.md).
                 for value in try StoreQueries(database: store).differingReported(in: rows) {

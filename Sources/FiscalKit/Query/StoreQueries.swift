@@ -59,6 +59,16 @@ public struct StoreQueries {
     /// Every observation of every key whose observations disagree, with its
     /// source; `resolved` marks the one the facts view picked.
     public func conflicts(_ filter: FactFilter = FactFilter()) throws -> ResultTable {
+        var table = ResultTable(columns: Self.conflictColumns)
+        try conflicts(filter) { table.append($0) }
+        return table
+    }
+
+    public static let conflictColumns = ["unit", "region", "kind", "year", "quarter", "metric", "basis", "value",
+                                         "resolved", "source", "location", "part", "text"]
+
+    /// The conflicting observations row by row, as SQLite reads them (for ``RowStream``).
+    public func conflicts(_ filter: FactFilter = FactFilter(), each: ([ResultTable.Cell]) throws -> Void) throws {
         try database.queue.read { db in
             let (whereClause, arguments) = try Self.whereClause(filter, db, table: "c.")
             let rows = try Row.fetchCursor(db, sql: """
@@ -68,20 +78,15 @@ public struct StoreQueries {
                 \(whereClause)
                 ORDER BY c.unit, c.year, c.quarter, c.metric, c.basis, resolved DESC, c.id
                 """, arguments: arguments)
-            var table = ResultTable(columns: ["unit", "region", "kind", "year", "quarter", "metric", "basis", "value",
-                                              "resolved", "source", "location", "part", "text"])
             while let row = try rows.next() {
-                let value = ExactValue(e6: row["value_e6"])
                 let resolved: Bool = row["resolved"]
-                let cells: [ResultTable.Cell] = [
+                try each([
                     .text(row["unit"]), Self.optional(row["region"]), .text(row["kind"]),
                     .label(row["year"]), .label(row["quarter"]), .text(row["metric"]), .text(row["basis"]),
-                    .number(value), .text(resolved ? "yes" : ""), .text(row["source"]), .text(row["location"]),
-                    .text(row["part"]), .text(row["raw_text"]),
-                ]
-                table.append(cells)
+                    .number(ExactValue(e6: row["value_e6"])), .text(resolved ? "yes" : ""), .text(row["source"]),
+                    .text(row["location"]), .text(row["part"]), .text(row["raw_text"]),
+                ])
             }
-            return table
         }
     }
 

@@ -173,14 +173,19 @@ public struct Trends {
     /// The long form for CSV and JSON:
     /// unit,region,kind,indicator,year,quarter,value,previous,change,change_rate.
     public static func longTable(_ rows: [Row], language: Language) -> ResultTable {
-        var table = ResultTable(columns: language.headers(["unit", "region", "kind", "indicator", "year", "quarter",
-                                                           "value", "previous", "change", "change_rate"]))
-        for row in rows {
-            table.append([.text(row.unit), StoreQueries.optional(row.region), .text(row.kind), .text(row.indicator),
-                          .label(row.year), .label(row.quarter), number(row.value), number(row.previous),
-                          number(row.change), number(row.changeRate)])
-        }
+        var table = ResultTable(columns: language.headers(longColumns))
+        for row in rows { table.append(longCells(row)) }
         return table
+    }
+
+    /// The columns of the long form (CSV, JSON, the export).
+    public static let longColumns = ["unit", "region", "kind", "indicator", "year", "quarter", "value", "previous", "change", "change_rate"]
+
+    /// One row of the long form.
+    public static func longCells(_ row: Row) -> [ResultTable.Cell] {
+        [.text(row.unit), StoreQueries.optional(row.region), .text(row.kind), .text(row.indicator),
+         .label(row.year), .label(row.quarter), number(row.value), number(row.previous),
+         number(row.change), number(row.changeRate)]
     }
 
     /// The terminal form: units as rows, years as columns, the latest change
