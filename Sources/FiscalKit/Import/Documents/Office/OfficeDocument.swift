@@ -67,11 +67,30 @@ enum OfficeDocument {
         } catch {
             throw FiscalError.file(path, "'\(name)' cannot be read (\(error)); the file is damaged — save it again")
         }
-        let head = String(decoding: data.prefix(4096), as: UTF8.self).uppercased()
-        if head.contains("<!DOCTYPE") || head.contains("<!ENTITY") {
+        // Anywhere in the part, not only its first 4 KiB: a DOCTYPE may follow a long
+        // comment, and libxml2 would then read its declarations.
+        if declaresDTD(data) {
             throw FiscalError.file(path, "'\(name)' declares a DTD or entities; refused (external entities are never resolved)")
         }
         return data
+    }
+
+    /// Whether the bytes hold `<!DOCTYPE` or `<!ENTITY`, in any letter case.
+    static func declaresDTD(_ data: Data) -> Bool {
+        let keywords: [[UInt8]] = [Array("DOCTYPE".utf8), Array("ENTITY".utf8)]
+        return data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) -> Bool in
+            let count = bytes.count
+            var index = 0
+            while index + 1 < count {
+                if bytes[index] == 0x3C && bytes[index + 1] == 0x21 {       // "<!"
+                    for keyword in keywords where index + 2 + keyword.count <= count {
+                        if keyword.indices.allSatisfy({ bytes[index + 2 + $0] & 0xDF == keyword[$0] }) { return true }
+                    }
+                }
+                index += 1
+            }
+            return false
+        }
     }
 
     /// The deepest nesting of XML elements read. Word and Excel write a few dozen
