@@ -81,6 +81,12 @@ func fail(_ error: Error) -> Never {
     Foundation.exit(1)
 }
 
+/// The text of a file the user names (a catalogue or rules CSV), or an error naming it.
+func readText(_ path: String) throws -> String {
+    guard let data = FileManager.default.contents(atPath: path) else { throw FiscalError.file(path, "cannot read the file") }
+    return String(decoding: data, as: UTF8.self)
+}
+
 func printError(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))
 }

@@ -43,10 +43,7 @@ struct Metrics: ParsableCommand {
         func run() throws {
             do {
                 let store = try database.open(readOnly: false)
-                guard let data = FileManager.default.contents(atPath: file) else {
-                    throw FiscalError.file(file, "cannot read the file")
-                }
-                let metrics = try MetricCatalog(csv: String(decoding: data, as: UTF8.self), source: file).metrics
+                let metrics = try MetricCatalog(csv: try readText(file), source: file).metrics
                 let result = try store.loadCatalog(metrics, source: file)
                 print("\(file): \(result.added) new metrics, \(result.names) new names")
             } catch { fail(error) }

@@ -79,11 +79,9 @@ struct Score: ParsableCommand {
 
             func run() throws {
                 do {
-                    guard let data = FileManager.default.contents(atPath: file) else {
-                        throw FiscalError.file(file, "cannot read the file")
-                    }
+                    let csv = try readText(file)
                     let store = try database.open(readOnly: false)
-                    let count = try Scores(database: store).loadRules(csv: String(decoding: data, as: UTF8.self), source: file)
+                    let count = try Scores(database: store).loadRules(csv: csv, source: file)
                     print("\(file): \(count) rules loaded (the previous rules replaced)")
                 } catch { fail(error) }
             }
