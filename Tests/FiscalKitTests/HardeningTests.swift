@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
 import GRDB
 import GRDBSQLite
 import Testing
@@ -166,5 +169,77 @@ struct HardeningTests {
         #expect(try copy.read { try String.fetchOne($0, sql: "PRAGMA integrity_check") } == "ok")
         #expect(try snapshot(scratch.path("copy.sqlite")) == (try snapshot(path)))
         #expect(try fiscal(["backup", "--db", "live.sqlite", "copy.sqlite"]).stderr.contains("copy.sqlite: exists already"))
+    }
+}
+
+/// A ZIP entry is inflated from its own compressed bytes only: a stream that
+/// does not end inside them is an error, never a loop (the fuzzer's hang).
+@Suite("ZIP entries, bounded")
+struct ZipEntryTests {
+    /// Raw deflate of `<a>白仓镇 823.23</a>` three times, and its CRC-32, both
+    /// computed with Python's zlib.
+    static let deflated: [UInt8] = Array(hex: "b349b47b3e73ef93dd935f4e6d57b03032d63332b6d14fb4b321491800")
+    static let crc: UInt32 = 0x2B8C_C39F
+    static let text = String(repeating: "<a>白仓镇 823.23</a>", count: 3)
+
+    /// A one-entry ZIP archive: local header, data, central directory, end record.
+    static func archive(name: String, method: UInt16, crc: UInt32, data: [UInt8], declaredSize: Int? = nil) -> Data {
+        func le16(_ v: Int) -> [UInt8] { [UInt8(v & 0xFF), UInt8(v >> 8 & 0xFF)] }
+        func le32(_ v: Int) -> [UInt8] { le16(v & 0xFFFF) + le16(v >> 16 & 0xFFFF) }
+        let nameBytes = Array(name.utf8)
+        let size = declaredSize ?? data.count
+        let common = le16(20) + le16(0) + le16(Int(method)) + le16(0) + le16(0) + le32(Int(crc))
+            + le32(size) + le32(text.utf8.count) + le16(nameBytes.count) + le16(0)
+        let local = le32(0x0403_4B50) + common + nameBytes + data
+        let central = le32(0x0201_4B50) + le16(20) + common + le16(0) + le16(0) + le16(0) + le32(0) + le32(0) + nameBytes
+        let end = le32(0x0605_4B50) + le16(0) + le16(0) + le16(1) + le16(1) + le32(central.count) + le32(local.count) + le16(0)
+        return Data(local + central + end)
+    }
+
+    func read(_ zip: Data, _ name: String = "xl/workbook.xml") throws -> String? {
+        var out = Data()
+        guard try ZipEntryBytes.read(name, in: zip, consume: { out.append($0) }) else { return nil }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    @Test("deflated and stored entries read back; a missing name is nil")
+    func reads() throws {
+        #expect(try read(Self.archive(name: "xl/workbook.xml", method: 8, crc: Self.crc, data: Self.deflated)) == Self.text)
+        #expect(try read(Self.archive(name: "xl/workbook.xml", method: 0, crc: Self.crc, data: Array(Self.text.utf8))) == Self.text)
+        #expect(try read(Self.archive(name: "xl/workbook.xml", method: 8, crc: Self.crc, data: Self.deflated), "word/document.xml") == nil)
+    }
+
+    @Test("a truncated stream, a wrong checksum and a size past the file are errors")
+    func damaged() throws {
+        let truncated = Self.archive(name: "xl/workbook.xml", method: 8, crc: Self.crc, data: Array(Self.deflated.prefix(12)))
+        #expect(throws: ZipEntryBytes.Damaged.self) { try read(truncated) }
+        let wrongSum = Self.archive(name: "xl/workbook.xml", method: 8, crc: Self.crc ^ 1, data: Self.deflated)
+        #expect { try read(wrongSum) } throws: { "\($0)".contains("fails its CRC-32 check") }
+        let tooLong = Self.archive(name: "xl/workbook.xml", method: 8, crc: Self.crc, data: Self.deflated, declaredSize: 4096)
+        #expect { try read(tooLong) } throws: { "\($0)".contains("runs past the end of the file") }
+    }
+}
+
+/// Foundation's XMLParser traps on an element name of invalid UTF-8 (found by
+/// fuzzing): such XML is refused before it is parsed.
+@Test("XML that is not UTF-8 is refused before the parser sees it")
+func invalidUTF8XML() throws {
+    final class Nothing: NSObject, XMLParserDelegate {}
+    let xml = Data([UInt8]("<a><w".utf8) + [0xE5, 0x85] + [UInt8]("/></a>".utf8))
+    #expect { try OfficeDocument.parse(xml, name: "word/document.xml", path: "x.docx", with: Nothing()) }
+        throws: { "\($0)".contains("'word/document.xml' is not valid UTF-8 XML") }
+    try OfficeDocument.parse(Data("<a><w/></a>".utf8), name: "word/document.xml", path: "x.docx", with: Nothing())
+}
+
+extension Array where Element == UInt8 {
+    init(hex: String) {
+        var bytes: [UInt8] = []
+        var index = hex.startIndex
+        while index < hex.endIndex {
+            let next = hex.index(index, offsetBy: 2)
+            bytes.append(UInt8(hex[index..<next], radix: 16)!)
+            index = next
+        }
+        self = bytes
     }
 }

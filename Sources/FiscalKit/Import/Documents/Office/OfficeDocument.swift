@@ -29,10 +29,27 @@ enum OfficeDocument {
         throw FiscalError.file(path, "a ZIP archive that is neither a Word (.docx) nor an Excel (.xlsx) file")
     }
 
-    static func open(_ path: String) throws -> Archive {
+    /// A package's directory (ZIPFoundation's, for the names and declared
+    /// sizes) and its bytes (which ``ZipEntryBytes`` inflates, bounded).
+    struct Package {
         let archive: Archive
+        let file: Data
+        subscript(name: String) -> Entry? { archive[name] }
+    }
+
+    static func open(_ path: String) throws -> Package {
+        let archive: Archive
+        let file: Data
         do {
-            archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read)
+            let url = URL(fileURLWithPath: path)
+            let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
+            if size > maxTotalBytes {
+                throw FiscalError.file(path, "an Office file of \(size >> 20) MiB, more than the \(maxTotalBytes >> 20) MiB this tool reads; refused")
+            }
+            file = try Data(contentsOf: url)
+            archive = try Archive(url: url, accessMode: .read)
+        } catch let error as FiscalError {
+            throw error
         } catch {
             throw FiscalError.file(path, "a damaged ZIP/Office file (\(error)); open and save it again as .docx/.xlsx")
         }
@@ -50,15 +67,15 @@ enum OfficeDocument {
                 throw FiscalError.file(path, "the archive inflates to more than the \(maxEntryBytes >> 20) MiB per entry / \(maxTotalBytes >> 20) MiB in all this tool reads (a zip bomb?); refused")
             }
         }
-        return archive
+        return Package(archive: archive, file: file)
     }
 
     /// One entry's bytes, with the size cap enforced while inflating.
-    static func data(_ name: String, in archive: Archive, path: String) throws -> Data? {
-        guard let entry = archive[name] else { return nil }
+    static func data(_ name: String, in package: Package, path: String) throws -> Data? {
+        guard package[name] != nil else { return nil }
         var data = Data()
         do {
-            _ = try archive.extract(entry, skipCRC32: false) { chunk in
+            _ = try ZipEntryBytes.read(name, in: package.file) { chunk in
                 data.append(chunk)
                 if data.count > maxEntryBytes { throw FiscalError.file(path, "'\(name)' inflates past \(maxEntryBytes >> 20) MiB (a zip bomb?); refused") }
             }
