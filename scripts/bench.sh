@@ -7,7 +7,14 @@
 #   bash scripts/bench.sh [ROWS]
 #   bash scripts/bench.sh province [COUNTIES]   analytics at province scale (default
 #       186 counties = 10,044 units × 10 years, every catalogue metric): import,
-#       then trend, rank, summary, score and export, each timed with peak memory.
+#       then trend, rank, summary, score and export, each timed with peak memory;
+#       then side by side with the references (issue 13), interleaved, medians of
+#       BENCH_RUNS (default 5): trend, rank, summary, score and report against the
+#       same analytics in DuckDB (scripts/bench-duckdb.py; its Python package is
+#       installed into .build/bench-venv when missing, skipped if that fails), and
+#       `fiscal facts --format csv` against `sqlite3 -csv` (BENCH_FACTS_RUNS,
+#       default BENCH_RUNS: at 186 counties a pair of runs takes 1–2 minutes).
+#       BENCH_VENV: another place for the virtual environment.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v sqlite3 >/dev/null || { apt-get update -qq && apt-get install -y -qq sqlite3; }
@@ -17,6 +24,142 @@ fiscal="$(swift build -c release --show-bin-path)/fiscal"
 work=${BENCH_DIR:-$(mktemp -d)}
 mkdir -p "$work"
 
+# Issue 13: the references side by side on the province database ($db), in
+# the same run. Each round runs every fiscal command (process start included;
+# GNU time for time and peak memory) and then the same analytics in DuckDB (an
+# in-process query on tables loaded once, result fully fetched), so that a
+# change in the machine's load (it is shared) touches both alike.
+province_references() {
+  local runs=${BENCH_RUNS:-5}
+  local facts_runs=${BENCH_FACTS_RUNS:-$runs}
+  local year=2024 venv=${BENCH_VENV:-.build/bench-venv} duck="" duck_version="" names=(trend rank summary score report)
+  declare -A cmd=(
+    [trend]="trend three_public"
+    [rank]="rank three_public --year $year --by change_rate"
+    [summary]="summary --year $year"
+    [score]="score --year $year"
+    [report]="report --year $year --out $work/report.html"
+  )
+  fiscal_run() {  # fiscal_run NAME: one timed run, appended to f-NAME.times
+    # shellcheck disable=SC2086  # the command's words
+    /usr/bin/time -f "%e %M" -a -o "$work/f-$1.times" "$fiscal" ${cmd[$1]} --db "$db" >"$work/out" 2>"$work/err" || {
+      echo "fiscal ${cmd[$1]} failed:" >&2; cat "$work/err" >&2; exit 1; }
+  }
+  median() {  # median FILE RUNS → "median_seconds peak_kb" (peak: the highest of the runs)
+    sort -n "$1" | awk -v n="$2" 'NR == int((n + 1) / 2) { t = $1 } { if ($2 > m) m = $2 } END { print t, m + 0 }'
+  }
+  times_of() { cut -d' ' -f1 "$1" | tr '\n' ' ' | sed 's/ $//'; }
+
+  # DuckDB through its Python package, in a virtual environment under .build.
+  if ! "$venv/bin/python" -c "import duckdb" 2>/dev/null; then
+    echo "DuckDB: installing its Python package into $venv (pip, from the Python package index)" >&2
+    { python3 -m venv "$venv" && "$venv/bin/pip" install -q duckdb; } >"$work/pip.log" 2>&1 ||
+      duck="$(grep -m1 -iE 'error|no module|not found' "$work/pip.log" || tail -1 "$work/pip.log")"
+    [ -n "$duck" ] || "$venv/bin/python" -c "import duckdb" 2>/dev/null || duck="duckdb does not import after pip install"
+    [ -z "$duck" ] || duck="not available (${duck:-pip failed}) — skipped"
+  fi
+  if [ -z "$duck" ]; then
+    duck_version=$("$venv/bin/python" -c "import duckdb; print(duckdb.__version__)")
+    coproc DUCK { "$venv/bin/python" scripts/bench-duckdb.py serve "$db" "$work" queries 2>"$work/duck.err"; }
+    local status load_s load_rows
+    read -r status load_s load_rows <&"${DUCK[0]}" || status=error
+    if [ "$status" != loaded ]; then
+      duck="not available (loading the province into DuckDB failed: $load_s $load_rows $(head -c 300 "$work/duck.err")) — skipped"
+      wait "$DUCK_PID" 2>/dev/null || true
+    fi
+  fi
+  duck_run() {  # duck_run NAME: one timed DuckDB query, appended to d-NAME.times
+    local s n
+    echo "$1" >&"${DUCK[1]}"
+    read -r s n <&"${DUCK[0]}" || { echo "DuckDB stopped during $1:" >&2; cat "$work/duck.err" >&2; exit 1; }
+    echo "$s 0" >>"$work/d-$1.times"
+  }
+
+  for _ in $(seq "$runs"); do
+    for name in "${names[@]}"; do
+      fiscal_run "$name"
+      [ -n "$duck" ] || duck_run "$name"
+    done
+  done
+
+  local match=""
+  if [ -z "$duck" ]; then
+    "$fiscal" trend three_public --format csv --db "$db" >"$work/trend.csv"
+    "$fiscal" rank three_public --year $year --by change_rate --format csv --db "$db" >"$work/rank.csv"
+    echo "check $work/trend.csv $work/rank.csv" >&"${DUCK[1]}"
+    read -r match <&"${DUCK[0]}"
+    echo quit >&"${DUCK[1]}"
+    wait "$DUCK_PID" 2>/dev/null || true
+  fi
+
+  echo
+  echo "### DuckDB and sqlite3 side by side: $counties counties, $(date -u +%Y-%m-%d), $(nproc) cores"
+  echo "Command: \`bash scripts/bench.sh province $counties\` (commit $(git log -1 --format=%h)$([ -z "$(git status --porcelain -- Sources Package.swift 2>/dev/null)" ] || echo ', with uncommitted changes to Sources'))"
+  echo
+  echo "Median of $runs interleaved runs each. fiscal: the whole process (GNU time), peak memory the"
+  echo "highest of the runs. DuckDB: the query only, in-process, on native tables loaded once, result"
+  echo "fetched into Python (scripts/bench-duckdb.py)."
+  echo
+  echo "| command | fiscal median (s) | fiscal peak (MiB) | DuckDB median (s) | fiscal ÷ DuckDB | target ≤ 1.5 met? |"
+  echo "| --- | ---: | ---: | ---: | ---: | --- |"
+  local f_s f_kb d_s ratio met
+  for name in "${names[@]}"; do
+    read -r f_s f_kb < <(median "$work/f-$name.times" "$runs")
+    echo "$f_kb ${cmd[$name]/$work\//}" >>"$work/peaks"
+    if [ -z "$duck" ]; then
+      read -r d_s _ < <(median "$work/d-$name.times" "$runs")
+      ratio=$(awk -v f="$f_s" -v d="$d_s" 'BEGIN { printf "%.2f", f / d }')
+      met=$(awk -v r="$ratio" 'BEGIN { print (r <= 1.5 ? "yes" : "**no**") }')
+      d_s=$(awk -v d="$d_s" 'BEGIN { printf "%.3f", d }')
+    else
+      d_s="—"; ratio="—"; met="—"
+    fi
+    echo "| \`fiscal ${cmd[$name]/$work\//}\` | $f_s | $((f_kb / 1024)) | $d_s | $ratio | $met |"
+  done
+  echo
+  if [ -z "$duck" ]; then
+    echo "DuckDB $duck_version (Python package in $venv): loaded in $load_s s, not in the ratios"
+    echo "(\`sqlite3 -csv\` export, then \`read_csv\` into native tables: $load_rows); the views"
+    echo "indicator_parts, indicator_values and indicator_trend are queries/' own SQL, run by DuckDB."
+    echo "DuckDB results match fiscal: $match"
+  else
+    echo "DuckDB: $duck"
+  fi
+  echo
+  echo "All runs (s):"
+  for name in "${names[@]}"; do
+    echo "- $name — fiscal: $(times_of "$work/f-$name.times")$([ -n "$duck" ] || echo "; DuckDB: $(times_of "$work/d-$name.times")")"
+  done
+
+  # fiscal facts --format csv against sqlite3 -csv over the same view.
+  for _ in $(seq "$facts_runs"); do
+    /usr/bin/time -f "%e %M" -a -o "$work/f-facts.times" "$fiscal" facts --format csv --db "$db" >/dev/null 2>"$work/err" || {
+      echo "fiscal facts failed:" >&2; cat "$work/err" >&2; exit 1; }
+    /usr/bin/time -f "%e %M" -a -o "$work/s-facts.times" sqlite3 -csv "$db" "SELECT * FROM facts" >/dev/null 2>"$work/err" || {
+      echo "sqlite3 failed:" >&2; cat "$work/err" >&2; exit 1; }
+  done
+  local s_s s_kb
+  read -r f_s f_kb < <(median "$work/f-facts.times" "$facts_runs")
+  read -r s_s s_kb < <(median "$work/s-facts.times" "$facts_runs")
+  echo "$f_kb facts --format csv" >>"$work/peaks"
+  ratio=$(awk -v f="$f_s" -v s="$s_s" 'BEGIN { printf "%.2f", s / f }')
+  met=$(awk -v r="$ratio" 'BEGIN { print (r >= 1.0 ? "yes" : "**no**") }')
+  echo
+  echo "$(sqlite3 "$db" "SELECT count(*) FROM facts") facts, median of $facts_runs interleaved runs each, output to /dev/null:"
+  echo
+  echo "| command | median (s) | peak (MiB) | all runs (s) |"
+  echo "| --- | ---: | ---: | --- |"
+  echo "| \`fiscal facts --format csv\` | $f_s | $((f_kb / 1024)) | $(times_of "$work/f-facts.times") |"
+  echo "| \`sqlite3 -csv DB \"SELECT * FROM facts\"\` | $s_s | $((s_kb / 1024)) | $(times_of "$work/s-facts.times") |"
+  echo
+  echo "sqlite3 ÷ fiscal: $ratio (target ≥ 1.0 met? $met)."
+
+  local top over
+  top=$(sort -n "$work/peaks" | tail -1)
+  over=$(awk '$1 > 200 * 1024 { printf "%s`%s` %d MiB", (n++ ? ", " : ""), substr($0, index($0, " ") + 1), $1 / 1024 }' "$work/peaks")
+  echo "Peak memory ≤ 200 MiB for every fiscal command of this run: $([ -z "$over" ] && echo "yes (highest: \`${top#* }\`, $(( ${top%% *} / 1024 )) MiB)" || echo "**no** ($over)")."
+}
+
 if [ "${1:-}" = province ]; then
   counties=${2:-186}
   db="$work/province.sqlite"
@@ -25,8 +168,10 @@ if [ "${1:-}" = province ]; then
     local label=$1; shift
     /usr/bin/time -f "%e %M" -o "$work/t" "$@" >"$work/out" 2>"$work/err" || { cat "$work/err" >&2; exit 1; }
     read -r s kb <"$work/t"
+    echo "$kb $label" >>"$work/peaks"
     echo "| \`$label\` | $s | $((kb / 1024)) |"
   }
+  rm -f "$work/peaks" "$work"/*.times
   echo "### Province: $counties counties, $(date -u +%Y-%m-%d), $(nproc) cores"
   echo "Command: \`bash scripts/bench.sh province $counties\`"
   echo
@@ -44,6 +189,7 @@ if [ "${1:-}" = province ]; then
   timed "export --as-of 2024Q3 (21 indicators)" "$fiscal" export --out "$work/export" --as-of 2024Q3 --db "$db"
   echo
   echo "$(sqlite3 "$db" "SELECT count(*) FROM units") units, $(sqlite3 "$db" "SELECT count(*) FROM observations") observations, $(sqlite3 "$db" "SELECT count(*) FROM period_inputs") unit-periods, $(du -m "$db" | cut -f1) MiB database; export rows: $(tail -1 "$work/out")."
+  province_references
   [ -n "${BENCH_DIR:-}" ] || rm -rf "$work"
   exit 0
 fi
