@@ -21,11 +21,13 @@ SELECT *,
     COALESCE(supported_population, supported_in_service + supported_retired, staff_in_service + staff_retired) AS supported_persons
 FROM period_inputs;
 
--- view: indicator_values
+-- view: derived_indicator_values
 -- The indicators of domain.md, one row per unit, year, quarter and indicator,
--- with the reason when there is no value:
---   SELECT * FROM indicator_values WHERE indicator = 'nontax_cost_rate';
-CREATE VIEW indicator_values AS
+-- with the reason when there is no value (raw metrics are added by
+-- indicator_values below). The scoring sheet reads this view: its rules name
+-- derived indicators only, and leaving out the raw metrics' branch spares a
+-- scan of every observation when the indicators wanted are not constants.
+CREATE VIEW derived_indicator_values AS
 -- three_public · 三公经费 = three_public_total; else overseas_travel + vehicle_total + official_reception (vehicle_total: else purchase + operation)
 SELECT unit_id, year, quarter, 'three_public' AS indicator, three_public_e6 / 1000000.0 AS value,
        CASE WHEN three_public_e6 IS NULL THEN 'needs three_public_total, or overseas_travel + vehicle_total (or vehicle_purchase + vehicle_operation) + official_reception' END AS reason
@@ -178,9 +180,18 @@ SELECT unit_id, year, quarter, 'nontax_completion_rate',
             WHEN COALESCE(nontax_revenue_budget, nontax_revenue_plan) IS NULL THEN 'needs nontax_revenue (budget or plan)'
             WHEN COALESCE(nontax_revenue_budget, nontax_revenue_plan) = 0 THEN 'nontax_revenue (budget) is 0' END
 FROM indicator_parts
+;
+
+-- view: indicator_values
+-- Every trendable figure: the derived indicators, and any raw metric by its
+-- code (final basis), so that `fiscal trend tax_revenue` works like
+-- `fiscal trend three_public`:
+--   SELECT * FROM indicator_values WHERE indicator = 'nontax_cost_rate';
+CREATE VIEW indicator_values AS
+SELECT * FROM derived_indicator_values
 UNION ALL
--- Any raw metric is trendable by its code (final basis); metrics first, so a
--- query for one code seeks its figures period by period.
+-- Raw metrics, metrics first, so that a query for one code seeks its figures
+-- period by period.
 SELECT p.unit_id, p.year, p.quarter, m.code, o.value_e6 / 1000000.0, NULL
 FROM metrics m
 CROSS JOIN period_inputs p

@@ -7,11 +7,24 @@
 -- values (in the metric's unit, as the files state them), the spread between the
 -- largest and the smallest, and how many files state one; largest spread first.
 --   :year   the year
+-- The conflicts view's rule (a key with more than one distinct value), found
+-- here unit by unit within the year's range of observations_key: the view
+-- groups every observation first, and SQLite does not push the year into
+-- that GROUP BY (4 s at province scale, 0.6 s this way).
+WITH disagreeing AS (
+    SELECT o.unit_id, o.year, o.quarter, o.metric_id, o.basis
+    FROM units u
+    CROSS JOIN observations o
+    WHERE o.unit_id = u.id AND o.year = CAST(:year AS INTEGER)
+    GROUP BY o.unit_id, o.year, o.quarter, o.metric_id, o.basis
+    HAVING COUNT(DISTINCT o.value_e6) > 1
+)
 SELECT c.unit, c.region, c.kind, c.year, c.quarter, c.metric, c.basis,
        group_concat(DISTINCT c.value) AS vals,
        (max(c.value_e6) - min(c.value_e6)) / 1000000.0 AS spread,
        count(DISTINCT c.import_id) AS sources
-FROM conflicts c
-WHERE c.year = CAST(:year AS INTEGER)
+FROM disagreeing k
+JOIN observation_details c ON c.unit_id = k.unit_id AND c.year = k.year AND c.quarter = k.quarter
+                          AND c.metric_id = k.metric_id AND c.basis = k.basis
 GROUP BY c.unit_id, c.year, c.quarter, c.metric_id, c.basis
 ORDER BY spread DESC, c.unit, c.metric, c.basis;

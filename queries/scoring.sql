@@ -31,13 +31,37 @@ wanted AS (
     UNION
     SELECT zero_indicator FROM rule_items WHERE zero_indicator IS NOT NULL
 ),
--- indicator_values is computed once per unit and year for the indicators the
--- rules name, then read by name; a subquery per rule row would recompute it.
+-- The values the rules name, gathered once per unit and year into one JSON
+-- object, then read by name; a subquery per rule row would recompute them.
+-- Gathered with window functions, not GROUP BY: SQLite pushes a query's
+-- `year` filter down through a window's PARTITION BY columns into
+-- period_inputs' key, but not through a GROUP BY. The derived indicators come
+-- from derived_indicator_values (not indicator_values, whose raw-metric branch
+-- would scan every observation); a rule naming a raw metric reads its final
+-- figure, metrics first.
 period_values AS (
-    SELECT v.unit_id, v.year, json_group_object(v.indicator, json_array(v.value, v.reason)) AS state
-    FROM indicator_values v
-    WHERE v.quarter = 0 AND v.indicator IN (SELECT indicator FROM wanted)
-    GROUP BY v.unit_id, v.year
+    SELECT unit_id, year, state
+    FROM (
+        SELECT v.unit_id, v.year,
+               json_group_object(v.indicator, json_array(v.value, v.reason)) OVER unit_year AS state,
+               row_number() OVER unit_year AS n
+        FROM (
+            SELECT unit_id, year, quarter, indicator, value, reason
+            FROM derived_indicator_values
+            WHERE indicator IN (SELECT indicator FROM wanted)
+            UNION ALL
+            SELECT p.unit_id, p.year, p.quarter, m.code, o.value_e6 / 1000000.0, NULL
+            FROM metrics m
+            CROSS JOIN period_inputs p
+            CROSS JOIN observations o
+            WHERE m.kind = 'raw' AND m.code IN (SELECT indicator FROM wanted)
+              AND o.unit_id = p.unit_id AND o.year = p.year AND o.quarter = p.quarter
+              AND o.metric_id = m.id AND o.basis = 'final' AND o.superseded = 0
+        ) v
+        WHERE v.quarter = 0
+        WINDOW unit_year AS (PARTITION BY v.unit_id, v.year)
+    )
+    WHERE n = 1
 ),
 rated AS (
     SELECT p.unit_id, p.year, r.item, r.name_zh, r.names_key, r.indicator, r.max_points, r.absolute, r.position,
@@ -148,7 +172,8 @@ FROM score_items;
 WITH items AS MATERIALIZED (
     SELECT * FROM score_items
     WHERE (with_value > 0 OR sheet_rows > 0)
-      AND (NULLIF(:year, '') IS NULL OR year = CAST(:year AS INTEGER))
+      -- a range, not `:year IS NULL OR year = :year`: SQLite pushes it down to period_inputs' key
+      AND year BETWEEN COALESCE(CAST(NULLIF(:year, '') AS INTEGER), -9999) AND COALESCE(CAST(NULLIF(:year, '') AS INTEGER), 9999)
       AND (NULLIF(:kind, '') IS NULL OR kind = :kind)
       AND (NULLIF(:region, '') IS NULL OR region = :region)
       AND (NULLIF(:units, '') IS NULL

@@ -54,12 +54,14 @@ WHERE indicator = :indicator
 -- compares them). At province scale the view's window sorts every period of
 -- the indicator: +0.2 s a query, +10 s an export (BENCHMARKS.md).
 --   :indicator, :from_quarter, :to_quarter, :kind, :region, :units  as in trend
---   :to_year   the last year (empty: all); earlier years are all read, for their previous values
+--   :from_year the first year read (empty: all): the year before the first shown, for its previous values
+--   :to_year   the last year (empty: all)
 SELECT v.unit_id, u.name AS unit, u.region, u.kind, v.year, v.quarter, v.value, v.reason
 FROM indicator_values v JOIN units u ON u.id = v.unit_id
 WHERE v.indicator = :indicator
   AND v.quarter BETWEEN CAST(:from_quarter AS INTEGER) AND CAST(:to_quarter AS INTEGER)
-  AND v.year <= COALESCE(CAST(NULLIF(:to_year, '') AS INTEGER), 9999)
+  AND v.year BETWEEN COALESCE(CAST(NULLIF(:from_year, '') AS INTEGER), 0)
+                 AND COALESCE(CAST(NULLIF(:to_year, '') AS INTEGER), 9999)
   AND (NULLIF(:kind, '') IS NULL OR u.kind = :kind)
   AND (NULLIF(:region, '') IS NULL OR u.region = :region)
   AND (NULLIF(:units, '') IS NULL

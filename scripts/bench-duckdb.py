@@ -7,7 +7,8 @@ analytics, timed in-process (query only, result fully fetched into Python).
 Loads the tables the analytics read from the SQLite database (exported with
 `sqlite3 -csv`, read with DuckDB's read_csv into native tables; DuckDB's sqlite
 extension would need a download), creates the indicator views from queries/
-verbatim (indicator_parts, indicator_values, indicator_trend), prints
+verbatim (indicator_parts, derived_indicator_values, indicator_values,
+indicator_trend), prints
 "loaded SECONDS DETAIL", then answers one line per request on standard input:
 
     trend | rank | summary | score | report   → "SECONDS ROWS"   (one timed run)
@@ -71,7 +72,7 @@ def load(sqlite_db, work, queries):
         rows[table] = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
         os.remove(path)
     # The views of queries/ as they are: the same SQL fiscal's database runs.
-    for file, names in (("indicators.sql", ["indicator_parts", "indicator_values"]), ("trend.sql", ["indicator_trend"])):
+    for file, names in (("indicators.sql", ["indicator_parts", "derived_indicator_values", "indicator_values"]), ("trend.sql", ["indicator_trend"])):
         for name in names:
             con.execute(view_sql(os.path.join(queries, file), name))
     return con, rows

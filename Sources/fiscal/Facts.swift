@@ -26,7 +26,11 @@ struct Facts: ParsableCommand {
             if RowStream.streams(output.format) {
                 // CSV and JSON stream: millions of facts, flat memory.
                 let stream = RowStream(format: output.format, columns: StoreQueries.factColumns)
-                try StoreQueries(database: store).facts(filter) { stream.write($0) }
+                if output.format == .csv {
+                    try StoreQueries(database: store).facts(filter) { stream.writeCSV($0, columns: StoreQueries.factRawColumns) }
+                } else {
+                    try StoreQueries(database: store).facts(filter) { stream.write($0) }
+                }
                 stream.finish()
             } else {
                 print(try StoreQueries(database: store).facts(filter).rendered(as: output.format, language: language.lang), terminator: "")

@@ -1,4 +1,6 @@
 import Foundation
+import GRDB
+import GRDBSQLite
 import Testing
 @testable import FiscalKit
 
@@ -70,5 +72,53 @@ struct OutputTests {
             let written = FileHandle(fileDescriptor: ends[0], closeOnDealloc: true).readDataToEndOfFile()
             #expect(String(decoding: written, as: UTF8.self) == expected.rendered(as: format), "\(format) \(rows.count)")
         }
+    }
+
+    @Test("a CSV row copied from a SQLite statement is the same bytes as its cells")
+    func statementRows() throws {
+        let queue = try DatabaseQueue()
+        let rows: [(String, String?, Int, Int64)] = [
+            ("白仓镇", "邵阳县", 2023, 1_234_567_500_000), ("衡山县财政局, \"本级\"", nil, 2024, -500_000),
+            ("=HYPERLINK(\"x\")", "-1", 0, 0), ("a\r\nb", "+c", 2025, -1), ("@x", "\tt", 9, 5_000_000),
+        ]
+        try queue.write { db in
+            try db.execute(sql: "CREATE TABLE t (unit TEXT, region TEXT, year INTEGER, value_e6 INTEGER)")
+            for row in rows {
+                try db.execute(sql: "INSERT INTO t VALUES (?, ?, ?, ?)", arguments: [row.0, row.1, row.2, row.3])
+            }
+        }
+        func captured(_ write: (RowStream) throws -> Void) throws -> String {
+            var ends: [Int32] = [0, 0]
+            #expect(pipe(&ends) == 0)
+            let stream = RowStream(format: .csv, columns: ["unit", "region", "year", "value"], descriptor: ends[1])
+            try write(stream)
+            stream.finish()
+            close(ends[1])
+            return String(decoding: FileHandle(fileDescriptor: ends[0], closeOnDealloc: true).readDataToEndOfFile(), as: UTF8.self)
+        }
+        let fromCells = try captured { stream in
+            for row in rows {
+                stream.write([.text(row.0), row.1.map { .text($0) } ?? .missing, .label(row.2), .number(ExactValue(e6: row.3))])
+            }
+        }
+        let fromStatement = try captured { stream in
+            try queue.read { db in
+                let statement = try db.makeStatement(sql: "SELECT * FROM t ORDER BY rowid")
+                let cursor = try Row.fetchCursor(statement)
+                while try cursor.next() != nil {
+                    stream.writeCSV(statement.sqliteStatement, columns: [.text, .text, .integer, .exactE6])
+                }
+            }
+        }
+        #expect(fromStatement == fromCells)
+        #expect(fromCells == #"""
+            unit,region,year,value
+            白仓镇,邵阳县,2023,1234567.5
+            "衡山县财政局, ""本级""",,2024,-0.5
+            "'=HYPERLINK(""x"")",'-1,0,0
+            "a\#r\#nb",'+c,2025,-0.000001
+            '@x,'\#tt,9,5
+
+            """#)
     }
 }

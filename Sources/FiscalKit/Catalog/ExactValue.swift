@@ -31,13 +31,17 @@ public struct ExactValue: Hashable, Comparable, Sendable, CustomStringConvertibl
 
     /// The exact value with no trailing zeros: "27.26", "55407", "-6.59".
     public var description: String {
-        let negative = e6 < 0
+        // Integers first, then text: `fiscal facts` writes millions of these.
         let magnitude = e6.magnitude
-        let whole = magnitude / UInt64(Self.scale)
-        var fraction = String(magnitude % UInt64(Self.scale))
-        fraction = String(repeating: "0", count: Self.scaleDigits - fraction.count) + fraction
-        while fraction.last == "0" { fraction.removeLast() }
-        return (negative ? "-" : "") + String(whole) + (fraction.isEmpty ? "" : "." + fraction)
+        var fraction = magnitude % UInt64(Self.scale)
+        var places = Self.scaleDigits
+        while places > 0 && fraction % 10 == 0 { fraction /= 10; places -= 1 }   // no trailing zeros
+        var text = (e6 < 0 ? "-" : "") + String(magnitude / UInt64(Self.scale))
+        if places > 0 {
+            let digits = String(fraction)
+            text += "." + String(repeating: "0", count: places - digits.count) + digits
+        }
+        return text
     }
 
     /// Rounded half away from zero to `decimals` places, for display only.

@@ -58,9 +58,15 @@ public struct Trends {
         var yearFilter = filter
         yearFilter.from = year
         yearFilter.to = year
-        var rows = try self.rows(indicator: indicator, filter: yearFilter)
+        return try rowsOfYear(year, from: rows(indicator: indicator, filter: yearFilter), indicator: indicator, filter: filter)
+    }
+
+    /// The same, out of rows already read for more years (the report reads each
+    /// indicator's years once for its line and takes the year's ranking from them).
+    public func rowsOfYear(_ year: Int, from read: [Row], indicator: String, filter: Filter) throws -> [Row] {
+        var rows = read.filter { $0.year == year }
         let present = Set(rows.map(\.unit))
-        let code = rows.first?.indicator ?? indicator
+        let code = read.first?.indicator ?? indicator
         try database.queue.read { db in
             var conditions: [String] = []
             var arguments = StatementArguments()
@@ -116,7 +122,7 @@ public struct Trends {
                 "units": names.map { StoreQueries.jsonArray($0) },
             ]
             let arguments = try library.arguments(query, common.merging(scoring ? ["measure": code] : [
-                "indicator": code,
+                "indicator": code, "from_year": filter.from.map { $0 - 1 },
                 "from_quarter": filter.allQuarters ? 0 : filter.quarter, "to_quarter": filter.allQuarters ? 4 : filter.quarter,
             ]) { first, _ in first })
             // Columns by position and units by id: at province scale (100,000

@@ -67,7 +67,7 @@ public struct Report {
         for code in codes {
             let metric = catalog.metric(code: code)!
             let all = try trends.rows(indicator: code, filter: filter)
-            let thisYear = try trends.rowsOfYear(indicator: code, year: options.year, filter: filter)
+            let thisYear = try trends.rowsOfYear(options.year, from: all, indicator: code, filter: filter)
             let hasFigures = thisYear.contains { $0.value != nil }
             // Without --indicators, an indicator beyond the headline ones shows only with figures.
             if options.indicators.isEmpty && !Self.headline.contains(code) && !hasFigures { continue }
