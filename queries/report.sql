@@ -28,3 +28,22 @@ JOIN observation_details c ON c.unit_id = k.unit_id AND c.year = k.year AND c.qu
                           AND c.metric_id = k.metric_id AND c.basis = k.basis
 GROUP BY c.unit_id, c.year, c.quarter, c.metric_id, c.basis
 ORDER BY spread DESC, c.unit, c.metric, c.basis;
+
+-- query: report_line_values
+-- title: 指标历年值 · An indicator's values by year, for the report's line
+-- Every value of one indicator in the scope, every year: the line over the years
+-- is the scope's total (amounts) or median (rates) of each year. Units in the
+-- order of their names within a year, so that a total adds in the order the
+-- ranking lists them.
+--   :indicator   an indicator code
+--   :quarter     0 = the year
+--   :kind        department, township or other (empty: all)
+--   :region      e.g. 邵阳县 (empty: all)
+SELECT v.year, v.value
+FROM indicator_values v JOIN units u ON u.id = v.unit_id
+WHERE v.indicator = :indicator
+  AND v.quarter = CAST(:quarter AS INTEGER)
+  AND v.value IS NOT NULL
+  AND (NULLIF(:kind, '') IS NULL OR u.kind = :kind)
+  AND (NULLIF(:region, '') IS NULL OR u.region = :region)
+ORDER BY v.year, u.name;

@@ -79,7 +79,12 @@ extension StoreQueries {
     /// every unit first).
     public func reportedValues(_ filter: FactFilter = FactFilter()) throws -> [ReportedValue] {
         try database.queue.read { db in
-            let (whereClause, arguments) = try Self.whereClause(filter, db, table: "f.")
+            var (whereClause, arguments) = try Self.whereClause(filter, db, table: "f.")
+            if filter.units.isEmpty && !filter.years.isEmpty {
+                // Unit by unit, each seeking its years in observations_key: without
+                // it SQLite scans every observation (0.5 s at province scale, 0.1 s so).
+                whereClause += " AND f.unit_id IN (SELECT id FROM units)"
+            }
             return try Self.reportedValues(db, whereClause: whereClause, arguments: arguments)
         }
     }

@@ -40,13 +40,16 @@ public struct Scores {
             }
             var table = ResultTable(columns: ["unit", "region", "kind", "year", "item", "value", "points",
                                               "max_points", "self_score", "difference", "note"])
-            for row in try Row.fetchAll(db, sql: query.sql, arguments: arguments) {
-                let item: String = row["item"]
-                table.append([.text(row["unit"]), StoreQueries.optional(row["region"]), .text(row["kind"]), .label(row["year"]),
-                              .text(itemNames[item] ?? item), Trends.number(row["value"]), Trends.number(row["points"]),
-                              Trends.number(row["max_points"]), Trends.number(row["self_score"]),
-                              (row["difference"] as Double?).map { .signed($0, decimals: 2) } ?? .missing,
-                              StoreQueries.optional(row["note"])])
+            // Columns by position (unit, region, kind, year, item, value, points, max_points,
+            // self_score, difference, note): GRDB's lookup by name lowercases it, per row and column.
+            let rows = try Row.fetchCursor(db, sql: query.sql, arguments: arguments)
+            while let row = try rows.next() {
+                let item: String = row[4]
+                table.append([.text(row[0]), StoreQueries.optional(row[1]), .text(row[2]), .label(row[3]),
+                              .text(itemNames[item] ?? item), Trends.number(row[5]), Trends.number(row[6]),
+                              Trends.number(row[7]), Trends.number(row[8]),
+                              (row[9] as Double?).map { .signed($0, decimals: 2) } ?? .missing,
+                              StoreQueries.optional(row[10])])
             }
             return table
         }

@@ -66,12 +66,12 @@ public struct Report {
         var method: [[String: Any]] = []
         for code in codes {
             let metric = catalog.metric(code: code)!
-            let all = try trends.rows(indicator: code, filter: filter)
-            let thisYear = try trends.rowsOfYear(options.year, from: all, indicator: code, filter: filter)
+            let line = try lineValues(indicator: code, filter: filter)
+            let thisYear = try trends.rowsOfYear(indicator: code, year: options.year, filter: filter)
             let hasFigures = thisYear.contains { $0.value != nil }
             // Without --indicators, an indicator beyond the headline ones shows only with figures.
             if options.indicators.isEmpty && !Self.headline.contains(code) && !hasFigures { continue }
-            sections.append(section(metric, all: all, year: thisYear, options: options))
+            sections.append(section(metric, line: line, year: thisYear, options: options))
             method.append(["name": zh ? metric.nameZh : metric.nameEn, "code": code,
                            "formula": Self.formula(metric.formula ?? "", catalog: catalog, zh: zh),
                            "better": options.language.direction(metric.better)])
@@ -140,17 +140,30 @@ public struct Report {
 
     /// One headline indicator: the scope's line over the years, and per kind of
     /// unit the ranked bars, best and worst five, and those without figures.
-    func section(_ metric: Metric, all: [Trends.Row], year rows: [Trends.Row], options: Options) -> [String: Any] {
+    /// An indicator's values in the scope by year (queries/report.sql, report_line_values).
+    func lineValues(indicator: String, filter: Trends.Filter) throws -> [Int: [Double]] {
+        try database.queue.read { db in
+            let library = QueryLibrary.embedded
+            let query = try library.query("report_line_values")
+            let arguments = try library.arguments(query, ["indicator": indicator, "quarter": filter.quarter,
+                                                          "kind": filter.kind?.rawValue, "region": filter.region])
+            var values: [Int: [Double]] = [:]
+            let rows = try Row.fetchCursor(db, sql: query.sql, arguments: arguments)
+            while let row = try rows.next() { values[row[0], default: []].append(row[1]) }
+            return values
+        }
+    }
+
+    func section(_ metric: Metric, line: [Int: [Double]], year rows: [Trends.Row], options: Options) -> [String: Any] {
         let zh = options.language == .zh
         let unit = metric.unit
         let ascending = metric.better == "lower"
         // The line: the scope's total for amounts (万元), the median for rates and ratios
         // (a sum of rates means nothing; a mean is pulled by one odd unit).
         let summed = unit == "万元"
-        let years = Set(all.filter { $0.value != nil }.map(\.year)).sorted()
-        let points: [(label: String, value: Double?)] = years.map { year in
-            let values = all.filter { $0.year == year }.compactMap(\.value)
-            return (String(year), values.isEmpty ? nil : (summed ? values.reduce(0, +) : Self.median(values)))
+        let points: [(label: String, value: Double?)] = line.keys.sorted().map { year in
+            let values = line[year]!
+            return (String(year), summed ? values.reduce(0, +) : Self.median(values))
         }
         let lineTitle = zh ? "\(metric.nameZh)：\(summed ? "合计" : "中位数")，历年" : "\(metric.nameEn): \(summed ? "total" : "median") by year"
         var groups: [[String: Any]] = []

@@ -54,6 +54,9 @@ public enum SVGChart {
 
     /// Text for an SVG/XML text node or attribute.
     public static func escape(_ text: String) -> String {
+        // Most labels need nothing: a chart of a province's units has thousands.
+        guard text.utf8.contains(where: { $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">")
+                                          || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "'") }) else { return text }
         var result = ""
         for character in text {
             switch character {
