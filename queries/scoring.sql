@@ -193,13 +193,14 @@ ORDER BY unit, year, sort;
 -- `fiscal rank score_difference --year 2023` ranks where self-scores are most
 -- generous (and score_points by the points the rules give).
 --   :measure   score_difference or score_points
---   :to_year, :kind, :region, :units   as in trend_values
+--   :from_year, :to_year, :kind, :region, :units   as in trend_values
 SELECT t.unit_id, t.unit, t.region, t.kind, t.year, 0 AS quarter,
        CASE :measure WHEN 'score_difference' THEN t.difference ELSE t.points END AS value,
        CASE WHEN :measure = 'score_difference' AND t.difference IS NULL THEN 'no scored item has a comparable self-score'
             WHEN t.points IS NULL THEN 'no item could be scored' END AS reason
 FROM score_totals t
-WHERE t.year <= COALESCE(CAST(NULLIF(:to_year, '') AS INTEGER), 9999)
+WHERE t.year BETWEEN COALESCE(CAST(NULLIF(:from_year, '') AS INTEGER), 0)
+                 AND COALESCE(CAST(NULLIF(:to_year, '') AS INTEGER), 9999)
   AND (NULLIF(:kind, '') IS NULL OR t.kind = :kind)
   AND (NULLIF(:region, '') IS NULL OR t.region = :region)
   AND (NULLIF(:units, '') IS NULL

@@ -27,6 +27,22 @@ struct FigureTextTests {
         #expect(value(".5") == "0.5")
     }
 
+    @Test("ASCII digits with a unit read as the general path reads them")
+    func digitsWithUnit() {
+        #expect(value("8.5万元") == "8.5")
+        #expect(value("8.5万元 ") == "8.5")                  // trailing space: the general path trims
+        #expect(value("0.00000001亿元") == "0.0001")
+        #expect(value("-3千元") == "-0.3")
+        #expect(value("133人", "人") == "133")
+        #expect(isInvalid("-5人", "人"))                     // a head count cannot be negative
+        #expect(isInvalid("1.5人", "人"))
+        #expect(isInvalid("1.2345678万元"))                   // more decimals than the store keeps
+        #expect(isInvalid("5万元x"))
+        #expect(isInvalid("5美元"))
+        #expect(isInvalid("5人"))                            // 人 does not fit a figure in 万元
+        #expect(FigureText.plainNumberAndSuffix("1-2人") == nil)
+    }
+
     @Test("attached units convert to the metric's unit")
     func units() {
         #expect(value("1300万元") == "1300")

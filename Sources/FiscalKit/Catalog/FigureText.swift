@@ -32,6 +32,13 @@ public enum FigureText {
             guard let e6 = plain.scaled(by: 0) else { return .invalid(precisionProblem(raw)) }
             return checkWhole(ExactValue(e6: e6), raw: raw, unit: unit)
         }
+        // Fast path: ASCII digits and a unit the metric takes (35万元, 133人), as a
+        // province's files have them; anything else takes the general path below,
+        // which reads these the same way.
+        if let (number, suffix) = plainNumberAndSuffix(raw), let exponent = conversions[unit]?[suffix] {
+            guard let e6 = number.scaled(by: exponent) else { return .invalid(precisionProblem(raw)) }
+            return checkWhole(ExactValue(e6: e6), raw: raw, unit: unit)
+        }
         var text = TextNormalization.foldWidth(TextNormalization.trim(raw))
         if isMissing(text) { return .missing }
         text = text.replacingOccurrences(of: "\u{2212}", with: "-")   // − minus sign
@@ -62,6 +69,16 @@ public enum FigureText {
         }
         guard let e6 = number.scaled(by: exponent) else { return .invalid(precisionProblem(raw)) }
         return checkWhole(ExactValue(e6: e6), raw: raw, unit: unit)
+    }
+
+    /// "8.5万元" → (8.5, "万元"): ASCII - digits . then a suffix with no ASCII
+    /// character; nil otherwise.
+    static func plainNumberAndSuffix(_ raw: String) -> (PlainDecimal, String)? {
+        let bytes = raw.utf8
+        guard let end = bytes.firstIndex(where: { !($0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") || (0x30...0x39).contains($0)) }),
+              end != bytes.startIndex, !bytes[end...].contains(where: { $0 < 0x80 }),
+              let number = PlainDecimal(raw[..<end]) else { return nil }
+        return (number, String(raw[end...]))
     }
 
     /// Empty or a run of dashes: the cell says "no figure".

@@ -118,11 +118,11 @@ public struct Trends {
             let query = try library.query(scoring ? "score_values" : "trend_values")
             let names = filter.units.isEmpty ? nil : try StoreQueries.unitNames(filter.units, db)
             let common: [String: (any DatabaseValueConvertible)?] = [
-                "to_year": filter.to, "kind": filter.kind?.rawValue, "region": filter.region,
+                "from_year": filter.from.map { $0 - 1 }, "to_year": filter.to, "kind": filter.kind?.rawValue, "region": filter.region,
                 "units": names.map { StoreQueries.jsonArray($0) },
             ]
             let arguments = try library.arguments(query, common.merging(scoring ? ["measure": code] : [
-                "indicator": code, "from_year": filter.from.map { $0 - 1 },
+                "indicator": code,
                 "from_quarter": filter.allQuarters ? 0 : filter.quarter, "to_quarter": filter.allQuarters ? 4 : filter.quarter,
             ]) { first, _ in first })
             // Columns by position and units by id: at province scale (100,000
