@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .target(
@@ -42,10 +43,25 @@ let package = Package(
                 .embedInCode("Resources/report.mustache"),
             ]
         ),
+        // fiscal publish: the local store copied into a shared PostgreSQL (issue 14).
+        .target(
+            name: "FiscalPublish",
+            dependencies: [
+                "FiscalKit",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            resources: [
+                .embedInCode("Resources/postgres/schema.sql"),
+                .embedInCode("Resources/postgres/views.sql"),
+                .embedInCode("Resources/postgres/resolve.sql"),
+            ]
+        ),
         .executableTarget(
             name: "fiscal",
             dependencies: [
                 "FiscalKit",
+                "FiscalPublish",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -56,7 +72,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FiscalKitTests",
-            dependencies: ["FiscalKit", "fiscal"],
+            dependencies: ["FiscalKit", "FiscalPublish", "fiscal"],
             exclude: ["Fixtures"]
         ),
     ]

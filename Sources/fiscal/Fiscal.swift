@@ -3,7 +3,7 @@ import FiscalKit
 import Foundation
 
 @main
-struct Fiscal: ParsableCommand {
+struct Fiscal: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fiscal",
         abstract: "Departmental expenditure performance data (部门整体支出绩效) in SQLite.",
@@ -15,7 +15,7 @@ struct Fiscal: ParsableCommand {
               fiscal units --kind township
               fiscal facts --unit 白仓镇 --year 2023 --format csv
             """,
-        subcommands: [Import.self, Inspect.self, Units.self, Facts.self, Conflicts.self, Metrics.self, Indicators.self, Trend.self, Rank.self, Compare.self, SummaryCommand.self, Export.self, Score.self, ReportCommand.self, Backup.self, Check.self, Sample.self, DatasetteMetadata.self]
+        subcommands: [Import.self, Inspect.self, Units.self, Facts.self, Conflicts.self, Metrics.self, Indicators.self, Trend.self, Rank.self, Compare.self, SummaryCommand.self, Export.self, Score.self, ReportCommand.self, Backup.self, Check.self, Publish.self, Sample.self, DatasetteMetadata.self]
     )
 }
 

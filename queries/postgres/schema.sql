@@ -143,3 +143,15 @@ CREATE TABLE IF NOT EXISTS fiscal.projects (
     PRIMARY KEY (import_sha256, position)
 );
 CREATE INDEX IF NOT EXISTS projects_unit_year ON fiscal.projects(unit_key, year);
+
+-- What `fiscal publish` keeps about the schema itself, by key:
+--   views_sha256   the SHA-256 of the views.sql it installed: views are
+--                  recreated (period_inputs computed again) only when the
+--                  publishing binary's differ;
+--   period_inputs  'stale' from the commit of a published or retracted import
+--                  until the refresh that follows ('fresh'): a publish
+--                  interrupted in between refreshes on the next run.
+CREATE TABLE IF NOT EXISTS fiscal.publish_state (
+    key         text COLLATE "C" PRIMARY KEY,
+    value       text NOT NULL
+);
