@@ -1,6 +1,9 @@
 #!/usr/bin/env python3
-"""Publish a fiscal SQLite store into the shared PostgreSQL store, as
-`fiscal publish` does: the reference for the Swift publisher, and a tool.
+"""Publish a fiscal SQLite store into the shared PostgreSQL store with psql:
+the reference the Swift publisher (`fiscal publish`) was checked against, and
+a tool. One difference: this sends everything in one transaction, where
+`fiscal publish` commits each import in its own (an interrupted publish keeps
+the imports it finished) and retracts imports its store no longer holds.
 
     scripts/pg-load-sqlite.py DB.sqlite [--url URL] [--schema fiscal] [--publisher LABEL]
     scripts/pg-load-sqlite.py --retract SHA256 [--url URL] [--schema fiscal]
