@@ -12,18 +12,35 @@ import Glibc
 public final class RowStream {
     public let format: OutputFormat
     let columns: [String]
-    let descriptor: Int32
+    /// Takes each full buffer; false when the bytes could not be written.
+    let sink: (UnsafeRawBufferPointer) -> Bool
     var buffer: [UInt8] = []
     var rows = 0
+    /// A write failed: what followed it was dropped (a closed pipe, a full disk).
+    public private(set) var failed = false
 
     /// Only .csv and .json stream.
     public static func streams(_ format: OutputFormat) -> Bool { format == .csv || format == .json }
 
-    public init(format: OutputFormat, columns: [String], descriptor: Int32 = 1) {
+    /// To a file descriptor (standard output by default); a closed pipe (`| head`) stops the writing.
+    public convenience init(format: OutputFormat, columns: [String], descriptor: Int32 = 1) {
+        self.init(format: format, columns: columns) { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let written = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+                if written <= 0 { if errno == EINTR { continue }; return false }
+                offset += written
+            }
+            return true
+        }
+    }
+
+    /// To any sink of bytes (the export writes a file and hashes it as it goes).
+    public init(format: OutputFormat, columns: [String], sink: @escaping (UnsafeRawBufferPointer) -> Bool) {
         precondition(Self.streams(format), "only CSV and JSON stream")
         self.format = format
         self.columns = columns
-        self.descriptor = descriptor
+        self.sink = sink
         buffer.reserveCapacity(1 << 16)
         if format == .csv {
             append(columns.map { CSVWriter.escape(CSVWriter.neutralized($0)) }.joined(separator: ",") + "\n")
@@ -122,14 +139,7 @@ public final class RowStream {
 
     func flush() {
         guard !buffer.isEmpty else { return }
-        buffer.withUnsafeBytes { bytes in
-            var offset = 0
-            while offset < bytes.count {
-                let written = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-                if written <= 0 { if errno == EINTR { continue }; return }   // a closed pipe (| head): stop writing
-                offset += written
-            }
-        }
+        if !failed { failed = !buffer.withUnsafeBytes(sink) }
         buffer.removeAll(keepingCapacity: true)
     }
 }

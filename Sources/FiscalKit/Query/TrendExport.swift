@@ -87,11 +87,18 @@ public struct TrendExport {
                     rows[index].kind = language.kindName(rows[index].kind)
                 }
             }
-            let csv = Trends.longTable(rows, language: language).rendered(as: .csv)
-            let data = Data([0xEF, 0xBB, 0xBF]) + Data(csv.utf8)
+            // Row by row into the file and its hash: no second copy of the rows as
+            // one CSV text (issue 13: the province's largest file has 500,000 rows).
             let name = "\(indicator).csv"
-            try Self.replace((folder as NSString).appendingPathComponent(name), with: data)
-            written.append(Written(file: name, rows: rows.count, sha256: Self.sha256(data)))
+            let sha256 = try Self.replace((folder as NSString).appendingPathComponent(name)) { sink in
+                let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
+                guard bom.withUnsafeBytes(sink) else { return false }
+                let stream = RowStream(format: .csv, columns: language.headers(Trends.longColumns), sink: sink)
+                for row in rows { stream.write(Trends.longCells(row)) }
+                stream.finish()
+                return !stream.failed
+            }
+            written.append(Written(file: name, rows: rows.count, sha256: sha256))
         }
         var manifest = "{\n  \"as_of\": \"\(asOf)\",\n  \"files\": [\n"
         manifest += written.map { "    {\"file\": \"\($0.file)\", \"rows\": \($0.rows), \"sha256\": \"\($0.sha256)\"}" }
@@ -111,6 +118,37 @@ public struct TrendExport {
         if rename(temporary, path) != 0 {
             throw FiscalError.file(path, String(cString: strerror(errno)))
         }
+    }
+
+    /// The same, the contents written through `write`'s sink (false: it failed);
+    /// returns their SHA-256.
+    static func replace(_ path: String, write: (@escaping (UnsafeRawBufferPointer) -> Bool) throws -> Bool) throws -> String {
+        let temporary = (path as NSString).deletingLastPathComponent + "/." + (path as NSString).lastPathComponent + ".tmp"
+        guard let file = FileHandle(forWritingAtPath: temporary) ?? {
+            FileManager.default.createFile(atPath: temporary, contents: nil) ? FileHandle(forWritingAtPath: temporary) : nil
+        }() else { throw FiscalError.file(temporary, "cannot write") }
+        defer { try? file.close() }
+        try file.truncate(atOffset: 0)
+        var hasher = SHA256()
+        let complete = try write { bytes in
+            hasher.update(bufferPointer: bytes)
+            var offset = 0
+            while offset < bytes.count {
+                let count = Glibc.write(file.fileDescriptor, bytes.baseAddress! + offset, bytes.count - offset)
+                if count <= 0 { if errno == EINTR { continue }; return false }
+                offset += count
+            }
+            return true
+        }
+        guard complete else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
+            throw FiscalError.file(temporary, "cannot write (\(reason))")
+        }
+        if rename(temporary, path) != 0 {
+            throw FiscalError.file(path, String(cString: strerror(errno)))
+        }
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
     }
 
     static func sha256(_ data: Data) -> String {
