@@ -13,14 +13,34 @@ struct LocalStore {
         var path: String
     }
 
-    /// Rows for one server table, in COPY's text format, with their columns.
+    /// Rows for one server table, in COPY's text format, with their columns:
+    /// read a part at a time as COPY sends them (a province's yearly file has
+    /// 532,000 observations, 80 MB of COPY text at once: issue 13's 200 MiB).
     struct Table {
         var name: String
         var columns: [String]
-        var data: CopyText
+        var parts: [Part]
         /// For catalogue tables, loaded through a temp table.
         var onConflict: String?
+
+        init(name: String, columns: [String], parts: [Part], onConflict: String? = nil) {
+            self.name = name
+            self.columns = columns
+            self.parts = parts
+            self.onConflict = onConflict
+        }
+
+        /// Rows already read.
+        init(name: String, columns: [String], data: CopyText, onConflict: String? = nil) {
+            self.init(name: name, columns: columns, parts: [{ _ in data }], onConflict: onConflict)
+        }
     }
+
+    /// One part's rows, given how many rows the parts before it had (positions go on from there).
+    typealias Part = (_ rowsBefore: Int) throws -> CopyText
+
+    /// Row ids per part of an import's rows.
+    static let partSize: Int64 = 50_000
 
     let store: FiscalDatabase
     let label: String
@@ -79,21 +99,33 @@ struct LocalStore {
 
     /// The import's own row, then its observations, scoring items and projects.
     func tables(of item: Import, ranges: Ranges) throws -> [Table] {
-        try store.queue.read { db in
-            var tables = [try table(db, "imports",
+        var tables = [try store.queue.read { db in
+            try table(db, "imports",
                 ["sha256", "path", "format", "encoding", "document_year", "imported_at", "rows", "figures", "missing",
                  "conflicts", "publisher", "local_id"],
                 "SELECT sha256, path, format, encoding, document_year, imported_at, rows, figures, missing, conflicts, ?, id FROM imports WHERE id = ?",
-                [label, item.id])]
-            for spec in Self.rowTables {
-                guard let (low, high) = ranges[spec.name]?[item.id] else {
-                    tables.append(Table(name: spec.name, columns: spec.columns, data: CopyText()))
-                    continue
-                }
-                tables.append(try table(db, spec.name, spec.columns, spec.select, [item.sha256, item.id, low, high]))
+                [label, item.id])
+        }]
+        let store = self.store
+        for spec in Self.rowTables {
+            guard let (low, high) = ranges[spec.name]?[item.id] else {
+                tables.append(Table(name: spec.name, columns: spec.columns, data: CopyText()))
+                continue
             }
-            return tables
+            let parts: [Part] = stride(from: low, through: high, by: Int(Self.partSize)).map { first in
+                { rowsBefore in
+                    try store.queue.read { db in
+                        var data = CopyText()
+                        try data.append(Row.fetchCursor(db, sql: spec.select, arguments: [
+                            item.sha256, item.id, first, min(first + Self.partSize - 1, high), rowsBefore,
+                        ]))
+                        return data
+                    }
+                }
+            }
+            tables.append(Table(name: spec.name, columns: spec.columns, parts: parts))
         }
+        return tables
     }
 
     private func table(_ db: Database, _ name: String, _ columns: [String], _ sql: String,
@@ -113,13 +145,14 @@ struct LocalStore {
         rowTable("projects", ["year", "name", "initial_e6", "budget_e6", "final_e6", "execution_rate_e6", "self_score_e6", "location"]),
     ]
 
-    /// The select of one import's rows: ?1 its hash, ?2 its local id, ?3…?4 its range of row ids;
-    /// position is the row's order in the import, by local id.
+    /// The select of one import's rows: ?1 its hash, ?2 its local id, ?3…?4 a range of its row
+    /// ids, ?5 how many of its rows came before the range; position is the row's order in the
+    /// import, by local id.
     static func rowTable(_ name: String, _ columns: [String], local: [String: String] = [:], join: String = "")
         -> (name: String, columns: [String], select: String) {
         let expressions = columns.map { local[$0] ?? "t.\($0)" }.joined(separator: ", ")
         return (name, ["import_sha256", "position", "unit_key"] + columns, """
-            SELECT ?1, row_number() OVER (ORDER BY t.id), u.name_key, \(expressions)
+            SELECT ?1, ?5 + row_number() OVER (ORDER BY t.id), u.name_key, \(expressions)
             FROM \(name) t JOIN units u ON u.id = t.unit_id \(join)
             WHERE t.id BETWEEN ?3 AND ?4 AND t.import_id = ?2 ORDER BY t.id
             """)

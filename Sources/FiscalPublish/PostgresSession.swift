@@ -65,21 +65,30 @@ public final class PostgresSession: Sendable {
         }
     }
 
-    /// COPY `table`(columns) FROM STDIN of rows already in COPY's text format.
-    func copy(_ table: String, columns: [String], data: [UInt8], step: String) async throws {
+    /// COPY `table`(columns) FROM STDIN of rows in COPY's text format, read
+    /// part by part as they are sent; returns how many rows went.
+    @discardableResult
+    func copy(_ table: String, columns: [String], parts: [LocalStore.Part], step: String) async throws -> Int {
+        var rows = 0
         do {
             try await connection.copyFrom(table: table, columns: columns, logger: logger) { writer in
-                let chunk = 1 << 20
-                var offset = 0
-                while offset < data.count {
-                    let end = min(offset + chunk, data.count)
-                    try await writer.write(ByteBuffer(bytes: data[offset..<end]))
-                    offset = end
+                for part in parts {
+                    let text = try part(rows)
+                    rows += text.rows
+                    let data = text.bytes
+                    let chunk = 1 << 20
+                    var offset = 0
+                    while offset < data.count {
+                        let end = min(offset + chunk, data.count)
+                        try await writer.write(ByteBuffer(bytes: data[offset..<end]))
+                        offset = end
+                    }
                 }
             }
         } catch {
             throw PublishError.server(step: step, message: PublishError.words(error))
         }
+        return rows
     }
 
     /// One transaction under the schema's publish lock (an advisory lock

@@ -114,19 +114,20 @@ public struct Publisher: Sendable {
             for item in missing {
                 let tables = try local.tables(of: item, ranges: ranges)
                 let step = "publishing \(item.path)"
-                let sent = try await session.transaction(schema: schema, step: step) { () -> Bool in
+                let sent = try await session.transaction(schema: schema, step: step) { () -> Int? in
                     // Sent by another publisher since setup: it is there, the same content.
                     let there = try await session.rows("SELECT sha256 FROM imports WHERE sha256 = $1", [item.sha256], step: step)
-                    if !there.isEmpty { return false }
+                    if !there.isEmpty { return nil }
+                    var observations = 0
                     for table in tables {
-                        try await session.copy(table.name, columns: table.columns, data: table.data.bytes, step: "\(step) (\(table.name))")
+                        let rows = try await session.copy(table.name, columns: table.columns, parts: table.parts, step: "\(step) (\(table.name))")
+                        if table.name == "observations" { observations = rows }
                     }
                     try await session.run(scripts.resolve["resolve"]!, [item.sha256], step: "\(step) (resolve)")
                     try await markStale(session)
-                    return true
+                    return observations
                 }
-                if sent {
-                    let observations = tables.first { $0.name == "observations" }?.data.rows ?? 0
+                if let observations = sent {
                     summary.published += 1
                     summary.observations += observations
                     progress(.published(path: item.path, observations: observations))
@@ -185,7 +186,7 @@ public struct Publisher: Sendable {
             for table in try local.catalogue() {
                 let temp = "load_" + table.name
                 try await session.run("CREATE TEMP TABLE \(temp) (LIKE \(table.name)) ON COMMIT DROP", step: step)
-                try await session.copy(temp, columns: table.columns, data: table.data.bytes, step: "\(step) (\(table.name))")
+                try await session.copy(temp, columns: table.columns, parts: table.parts, step: "\(step) (\(table.name))")
                 try await session.run("INSERT INTO \(table.name) SELECT * FROM \(temp) \(table.onConflict!)", step: "\(step) (\(table.name))")
             }
             var all = Set<String>()
