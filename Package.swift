@@ -26,6 +26,8 @@ let package = Package(
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "Mustache", package: "swift-mustache"),
             ],
+            // queries/postgres/ is FiscalPublish's (its own Resources link).
+            exclude: ["Resources/queries/postgres"],
             resources: [
                 // Embedded in the binary, so an installed `fiscal` works in any directory.
                 .embedInCode("Resources/schema.sql"),
