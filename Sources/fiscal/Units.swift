@@ -29,7 +29,13 @@ struct Units: ParsableCommand {
         func run() throws {
             do {
                 let store = try database.open(readOnly: true)
-                print(try StoreQueries(database: store).units(kind: kind, region: region).rendered(as: output.format, language: language.lang), terminator: "")
+                if RowStream.streams(output.format) {
+                    let stream = RowStream(format: output.format, columns: StoreQueries.unitColumns)
+                    try StoreQueries(database: store).units(kind: kind, region: region) { stream.write($0) }
+                    stream.finish()
+                } else {
+                    print(try StoreQueries(database: store).units(kind: kind, region: region).rendered(as: output.format, language: language.lang), terminator: "")
+                }
             } catch { fail(error) }
         }
     }

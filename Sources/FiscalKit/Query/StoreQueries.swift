@@ -130,6 +130,15 @@ public struct StoreQueries {
 
     /// Units with region, kind, the years they have figures for and how many.
     public func units(kind: UnitKind? = nil, region: String? = nil) throws -> ResultTable {
+        var table = ResultTable(columns: Self.unitColumns)
+        try units(kind: kind, region: region) { table.append($0) }
+        return table
+    }
+
+    public static let unitColumns = ["unit", "region", "kind", "years", "figures", "aliases"]
+
+    /// The units row by row, as SQLite reads them (for ``RowStream``).
+    public func units(kind: UnitKind? = nil, region: String? = nil, each: ([ResultTable.Cell]) throws -> Void) throws {
         try database.queue.read { db in
             var conditions: [String] = []
             var arguments = StatementArguments()
@@ -142,7 +151,7 @@ public struct StoreQueries {
                 arguments += [region]
             }
             let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-            let rows = try Row.fetchAll(db, sql: """
+            let rows = try Row.fetchCursor(db, sql: """
                 SELECT u.id, u.name, u.region, u.kind, u.code,
                        (SELECT group_concat(year) FROM (SELECT DISTINCT year FROM observations o WHERE o.unit_id = u.id ORDER BY year)) AS years,
                        (SELECT count(*) FROM observations o WHERE o.unit_id = u.id) AS figures,
@@ -150,17 +159,12 @@ public struct StoreQueries {
                 FROM units u \(whereClause)
                 ORDER BY u.kind, u.region, u.name
                 """, arguments: arguments)
-            var table = ResultTable(columns: ["unit", "region", "kind", "years", "figures", "aliases"])
-            for row in rows {
+            while let row = try rows.next() {
                 let years = (row["years"] as String?)?.split(separator: ",").compactMap { Int($0) } ?? []
                 let covered: ResultTable.Cell = years.isEmpty ? .missing : .text(Self.yearRanges(years))
-                let cells: [ResultTable.Cell] = [
-                    .text(row["name"]), Self.optional(row["region"]), .text(row["kind"]),
-                    covered, .integer(row["figures"]), Self.optional(row["aliases"]),
-                ]
-                table.append(cells)
+                try each([.text(row["name"]), Self.optional(row["region"]), .text(row["kind"]),
+                          covered, .integer(row["figures"]), Self.optional(row["aliases"])])
             }
-            return table
         }
     }
 
