@@ -24,15 +24,18 @@ public final class RowStream {
 
     /// To a file descriptor (standard output by default); a closed pipe (`| head`) stops the writing.
     public convenience init(format: OutputFormat, columns: [String], descriptor: Int32 = 1) {
-        self.init(format: format, columns: columns) { bytes in
-            var offset = 0
-            while offset < bytes.count {
-                let written = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-                if written <= 0 { if errno == EINTR { continue }; return false }
-                offset += written
-            }
-            return true
+        self.init(format: format, columns: columns) { Self.writeAll($0, to: descriptor) }
+    }
+
+    /// Every byte to a file descriptor, again after an interruption; false when a write fails.
+    public static func writeAll(_ bytes: UnsafeRawBufferPointer, to descriptor: Int32) -> Bool {
+        var offset = 0
+        while offset < bytes.count {
+            let written = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+            if written <= 0 { if errno == EINTR { continue }; return false }
+            offset += written
         }
+        return true
     }
 
     /// To any sink of bytes (the export writes a file and hashes it as it goes).

@@ -104,41 +104,23 @@ public struct TrendExport {
         manifest += written.map { "    {\"file\": \"\($0.file)\", \"rows\": \($0.rows), \"sha256\": \"\($0.sha256)\"}" }
             .joined(separator: ",\n")
         manifest += "\n  ]\n}\n"
-        try Self.replace((folder as NSString).appendingPathComponent("manifest.json"), with: Data(manifest.utf8))
+        try Self.replace((folder as NSString).appendingPathComponent("manifest.json")) { sink in Data(manifest.utf8).withUnsafeBytes(sink) }
         return written
     }
 
     /// Writes beside the target and renames over it: readers see the old file
-    /// or the new one, never half of one.
-    static func replace(_ path: String, with data: Data) throws {
-        let temporary = (path as NSString).deletingLastPathComponent + "/." + (path as NSString).lastPathComponent + ".tmp"
-        guard FileManager.default.createFile(atPath: temporary, contents: data) else {
-            throw FiscalError.file(temporary, "cannot write")
-        }
-        if rename(temporary, path) != 0 {
-            throw FiscalError.file(path, String(cString: strerror(errno)))
-        }
-    }
-
-    /// The same, the contents written through `write`'s sink (false: it failed);
-    /// returns their SHA-256.
+    /// or the new one, never half of one. The contents go through `write`'s
+    /// sink (false: a write failed, and nothing is renamed); returns their SHA-256.
+    @discardableResult
     static func replace(_ path: String, write: (@escaping (UnsafeRawBufferPointer) -> Bool) throws -> Bool) throws -> String {
         let temporary = (path as NSString).deletingLastPathComponent + "/." + (path as NSString).lastPathComponent + ".tmp"
-        guard let file = FileHandle(forWritingAtPath: temporary) ?? {
-            FileManager.default.createFile(atPath: temporary, contents: nil) ? FileHandle(forWritingAtPath: temporary) : nil
-        }() else { throw FiscalError.file(temporary, "cannot write") }
-        defer { try? file.close() }
-        try file.truncate(atOffset: 0)
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard descriptor >= 0 else { throw FiscalError.file(temporary, "cannot write (\(String(cString: strerror(errno))))") }
+        defer { close(descriptor) }
         var hasher = SHA256()
         let complete = try write { bytes in
             hasher.update(bufferPointer: bytes)
-            var offset = 0
-            while offset < bytes.count {
-                let count = Glibc.write(file.fileDescriptor, bytes.baseAddress! + offset, bytes.count - offset)
-                if count <= 0 { if errno == EINTR { continue }; return false }
-                offset += count
-            }
-            return true
+            return RowStream.writeAll(bytes, to: descriptor)
         }
         guard complete else {
             let reason = String(cString: strerror(errno))

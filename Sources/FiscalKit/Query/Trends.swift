@@ -58,15 +58,9 @@ public struct Trends {
         var yearFilter = filter
         yearFilter.from = year
         yearFilter.to = year
-        return try rowsOfYear(year, from: rows(indicator: indicator, filter: yearFilter), indicator: indicator, filter: filter)
-    }
-
-    /// The same, out of rows already read for more years (the report reads each
-    /// indicator's years once for its line and takes the year's ranking from them).
-    public func rowsOfYear(_ year: Int, from read: [Row], indicator: String, filter: Filter) throws -> [Row] {
-        var rows = read.filter { $0.year == year }
+        var rows = try self.rows(indicator: indicator, filter: yearFilter)
         let present = Set(rows.map(\.unit))
-        let code = read.first?.indicator ?? indicator
+        let code = rows.first?.indicator ?? indicator
         try database.queue.read { db in
             var conditions: [String] = []
             var arguments = StatementArguments()
