@@ -14,6 +14,11 @@
 -- not depend on the order imports were published in, and running a
 -- statement again changes nothing.
 --
+-- resolve, retract and resolve_all each spell the ORDER BY of this rule out:
+-- a view or function holding it would rank every observation of the schema
+-- (PostgreSQL pushes no key list into a window's view), so change all three
+-- together (the publish tests compare the server's facts with the store's).
+--
 -- Each statement below is one round trip with bind parameters (extended
 -- protocol): send them one by one, never as one string. A line
 -- "-- statement: NAME" starts each; NAME is what the publisher looks up.
