@@ -31,53 +31,52 @@ wanted AS (
     UNION
     SELECT zero_indicator FROM rule_items WHERE zero_indicator IS NOT NULL
 ),
--- The values the rules name, gathered once per unit and year into one JSON
--- object, then read by name; a subquery per rule row would recompute them.
--- Gathered with window functions, not GROUP BY: SQLite pushes a query's
--- `year` filter down through a window's PARTITION BY columns into
--- period_inputs' key, but not through a GROUP BY. The derived indicators come
--- from derived_indicator_values (not indicator_values, whose raw-metric branch
+-- The values the rules name, one row per unit, year and item: the rule's
+-- indicator and its zero_when indicator are picked from the unit-year's
+-- values by window functions. Windows, not GROUP BY, a JSON object per
+-- unit-year or a materialized table of values: SQLite pushes a query's `year`
+-- filter down through a window's PARTITION BY columns into period_inputs'
+-- key, and through none of the others. The derived indicators come from
+-- derived_indicator_values (not indicator_values, whose raw-metric branch
 -- would scan every observation); a rule naming a raw metric reads its final
--- figure, metrics first.
-period_values AS (
-    SELECT unit_id, year, state
+-- figure, metrics first, with a reason when the unit-year has none.
+rated AS (
+    SELECT unit_id, year, item, name_zh, names_key, indicator, max_points, absolute, position,
+           zero_indicator, zero_operator, zero_value, value, reason, zero_actual, zero_reason,
+           (SELECT s.id FROM scoring_items s
+            WHERE s.unit_id = t.unit_id AND s.year = t.year
+              AND instr('|' || t.names_key || '|',
+                        '|' || replace(replace(replace(replace(replace(replace(replace(
+                               s.indicator, '“', ''), '”', ''), '"', ''), '''', ''), ' ', ''), '　', ''), '「', '') || '|') > 0
+            ORDER BY s.import_id DESC, s.id LIMIT 1) AS sheet_row
     FROM (
-        SELECT v.unit_id, v.year,
-               json_group_object(v.indicator, json_array(v.value, v.reason)) OVER unit_year AS state,
-               row_number() OVER unit_year AS n
+        SELECT v.unit_id, v.year, r.item, r.name_zh, r.names_key, r.indicator, r.max_points, r.absolute, r.position,
+               r.zero_indicator, r.zero_operator, r.zero_value,
+               max(CASE WHEN v.indicator = r.indicator THEN v.value END) OVER unit_year_item AS value,
+               max(CASE WHEN v.indicator = r.indicator THEN v.reason END) OVER unit_year_item AS reason,
+               max(CASE WHEN v.indicator = r.zero_indicator THEN v.value END) OVER unit_year_item AS zero_actual,
+               max(CASE WHEN v.indicator = r.zero_indicator THEN v.reason END) OVER unit_year_item AS zero_reason,
+               row_number() OVER unit_year_item AS n
         FROM (
             SELECT unit_id, year, quarter, indicator, value, reason
             FROM derived_indicator_values
             WHERE indicator IN (SELECT indicator FROM wanted)
             UNION ALL
-            SELECT p.unit_id, p.year, p.quarter, m.code, o.value_e6 / 1000000.0, NULL
+            SELECT p.unit_id, p.year, p.quarter, m.code, o.value_e6 / 1000000.0,
+                   CASE WHEN o.id IS NULL THEN 'needs ' || m.code END
             FROM metrics m
             CROSS JOIN period_inputs p
-            CROSS JOIN observations o
+            LEFT JOIN observations o
+                   ON o.unit_id = p.unit_id AND o.year = p.year AND o.quarter = p.quarter
+                  AND o.metric_id = m.id AND o.basis = 'final' AND o.superseded = 0
             WHERE m.kind = 'raw' AND m.code IN (SELECT indicator FROM wanted)
-              AND o.unit_id = p.unit_id AND o.year = p.year AND o.quarter = p.quarter
-              AND o.metric_id = m.id AND o.basis = 'final' AND o.superseded = 0
         ) v
-        WHERE v.quarter = 0
-        WINDOW unit_year AS (PARTITION BY v.unit_id, v.year)
-    )
+        -- values first: each value row meets the few rules that name it
+        CROSS JOIN rule_items r
+        WHERE v.quarter = 0 AND (r.indicator = v.indicator OR r.zero_indicator = v.indicator)
+        WINDOW unit_year_item AS (PARTITION BY v.unit_id, v.year, r.item)
+    ) t
     WHERE n = 1
-),
-rated AS (
-    SELECT p.unit_id, p.year, r.item, r.name_zh, r.names_key, r.indicator, r.max_points, r.absolute, r.position,
-           r.zero_indicator, r.zero_operator, r.zero_value,
-           json_extract(p.state, '$.' || r.indicator || '[0]') AS value,
-           json_extract(p.state, '$.' || r.indicator || '[1]') AS reason,
-           json_extract(p.state, '$.' || r.zero_indicator || '[0]') AS zero_actual,
-           json_extract(p.state, '$.' || r.zero_indicator || '[1]') AS zero_reason,
-           (SELECT s.id FROM scoring_items s
-            WHERE s.unit_id = p.unit_id AND s.year = p.year
-              AND instr('|' || r.names_key || '|',
-                        '|' || replace(replace(replace(replace(replace(replace(replace(
-                               s.indicator, '“', ''), '”', ''), '"', ''), '''', ''), ' ', ''), '　', ''), '「', '') || '|') > 0
-            ORDER BY s.import_id DESC, s.id LIMIT 1) AS sheet_row
-    FROM period_values p
-    CROSS JOIN rule_items r
 ),
 valued AS (
     SELECT t.*, CASE WHEN t.value IS NULL THEN NULL
@@ -131,32 +130,25 @@ scored AS (
     JOIN units u ON u.id = j.unit_id
     LEFT JOIN scoring_items s ON s.id = j.sheet_row
 )
--- The unit-year's total rides on each of its rows (window sums), so that one
--- evaluation gives both the items and the total. (Partitioned by the columns
--- a query filters on too, so that SQLite may push those filters down.)
-SELECT s.*,
-       count(s.points) OVER unit_year AS total_items,
-       sum(s.points) OVER unit_year AS total_points,
-       sum(CASE WHEN s.points IS NOT NULL THEN s.max_points END) OVER unit_year AS total_max_points,
-       sum(CASE WHEN s.difference IS NOT NULL THEN s.self_score END) OVER unit_year AS total_self_score,
-       sum(s.difference) OVER unit_year AS total_difference,
-       count(s.difference) OVER unit_year AS total_compared,
-       count(s.value) OVER unit_year AS with_value,
-       count(s.sheet_row) OVER unit_year AS sheet_rows
-FROM scored s
-WINDOW unit_year AS (PARTITION BY s.unit_id, s.year, s.unit, s.region, s.kind);
+SELECT * FROM scored;
 
 -- view: score_totals
 -- Per unit and year: the points of the items that could be scored, their max
 -- points, and — over the items that have both a score and a comparable
 -- self-score — the self-score and the difference (self − points); how many
--- items have a value, and how many the unit's own sheet scored.
+-- items have a value, and how many the unit's own sheet scored. (A query
+-- that wants a few years filters score_items before grouping, as the score
+-- query does: SQLite pushes a `year` filter into period_inputs' key through
+-- score_items, not through a GROUP BY.)
 CREATE VIEW score_totals AS
-SELECT DISTINCT unit_id, unit, region, kind, year,
-       total_items AS items, total_points AS points, total_max_points AS max_points,
-       total_self_score AS self_score, total_difference AS difference, total_compared AS compared,
-       with_value, sheet_rows
-FROM score_items;
+SELECT unit_id, unit, region, kind, year,
+       count(points) AS items, sum(points) AS points,
+       sum(CASE WHEN points IS NOT NULL THEN max_points END) AS max_points,
+       sum(CASE WHEN difference IS NOT NULL THEN self_score END) AS self_score,
+       sum(difference) AS difference, count(difference) AS compared,
+       count(value) AS with_value, count(sheet_row) AS sheet_rows
+FROM score_items
+GROUP BY unit_id, year;
 
 -- query: score
 -- title: 自动评分 · Scores by the sheet's rules
@@ -171,37 +163,55 @@ FROM score_items;
 --   :units         a unit's full name, or a JSON array of names (empty: all)
 WITH items AS MATERIALIZED (
     SELECT * FROM score_items
-    WHERE (with_value > 0 OR sheet_rows > 0)
-      -- a range, not `:year IS NULL OR year = :year`: SQLite pushes it down to period_inputs' key
-      AND year BETWEEN COALESCE(CAST(NULLIF(:year, '') AS INTEGER), -9999) AND COALESCE(CAST(NULLIF(:year, '') AS INTEGER), 9999)
+    -- a range, not `:year IS NULL OR year = :year`: SQLite pushes it down to period_inputs' key
+    WHERE year BETWEEN COALESCE(CAST(NULLIF(:year, '') AS INTEGER), -9999) AND COALESCE(CAST(NULLIF(:year, '') AS INTEGER), 9999)
       AND (NULLIF(:kind, '') IS NULL OR kind = :kind)
       AND (NULLIF(:region, '') IS NULL OR region = :region)
       AND (NULLIF(:units, '') IS NULL
            OR unit IN (SELECT value FROM json_each(CASE WHEN json_valid(:units) THEN :units ELSE json_array(:units) END)))
+),
+-- score_totals' sums, over the items read once (grouping the materialized
+-- rows, not evaluating the view again)
+totals AS MATERIALIZED (
+    SELECT unit_id, unit, region, kind, year,
+           count(points) AS items, sum(points) AS points,
+           sum(CASE WHEN points IS NOT NULL THEN max_points END) AS max_points,
+           sum(CASE WHEN difference IS NOT NULL THEN self_score END) AS self_score,
+           sum(difference) AS difference, count(difference) AS compared
+    FROM items
+    GROUP BY unit_id, year
+    HAVING count(value) > 0 OR count(sheet_row) > 0
 )
-SELECT unit, region, kind, year, item, value, points, max_points, self_score, difference, note, position AS sort
-FROM items
+SELECT i.unit, i.region, i.kind, i.year, i.item, i.value, i.points, i.max_points, i.self_score, i.difference, i.note,
+       i.position AS sort
+FROM items i
+JOIN totals t ON t.unit_id = i.unit_id AND t.year = i.year
 UNION ALL
-SELECT DISTINCT unit, region, kind, year, 'total', NULL, total_points, total_max_points, total_self_score, total_difference,
-       total_items || ' items scored, ' || total_compared || ' compared with the self-score', 1000000000
-FROM items
+SELECT unit, region, kind, year, 'total', NULL, points, max_points, self_score, difference,
+       items || ' items scored, ' || compared || ' compared with the self-score', 1000000000
+FROM totals
 ORDER BY unit, year, sort;
 
 -- query: score_values
 -- title: 评分合计 · Score totals as an indicator, for ranking
 -- A unit-year's total as one value, in the shape of trend_values, so that
 -- `fiscal rank score_difference --year 2023` ranks where self-scores are most
--- generous (and score_points by the points the rules give).
+-- generous (and score_points by the points the rules give). score_totals'
+-- sums, with the filters applied to score_items before grouping.
 --   :measure   score_difference or score_points
 --   :from_year, :to_year, :kind, :region, :units   as in trend_values
 SELECT t.unit_id, t.unit, t.region, t.kind, t.year, 0 AS quarter,
        CASE :measure WHEN 'score_difference' THEN t.difference ELSE t.points END AS value,
        CASE WHEN :measure = 'score_difference' AND t.difference IS NULL THEN 'no scored item has a comparable self-score'
             WHEN t.points IS NULL THEN 'no item could be scored' END AS reason
-FROM score_totals t
-WHERE t.year BETWEEN COALESCE(CAST(NULLIF(:from_year, '') AS INTEGER), 0)
-                 AND COALESCE(CAST(NULLIF(:to_year, '') AS INTEGER), 9999)
-  AND (NULLIF(:kind, '') IS NULL OR t.kind = :kind)
-  AND (NULLIF(:region, '') IS NULL OR t.region = :region)
-  AND (NULLIF(:units, '') IS NULL
-       OR t.unit IN (SELECT value FROM json_each(CASE WHEN json_valid(:units) THEN :units ELSE json_array(:units) END)));
+FROM (
+    SELECT unit_id, unit, region, kind, year, sum(points) AS points, sum(difference) AS difference
+    FROM score_items
+    WHERE year BETWEEN COALESCE(CAST(NULLIF(:from_year, '') AS INTEGER), 0)
+                   AND COALESCE(CAST(NULLIF(:to_year, '') AS INTEGER), 9999)
+      AND (NULLIF(:kind, '') IS NULL OR kind = :kind)
+      AND (NULLIF(:region, '') IS NULL OR region = :region)
+      AND (NULLIF(:units, '') IS NULL
+           OR unit IN (SELECT value FROM json_each(CASE WHEN json_valid(:units) THEN :units ELSE json_array(:units) END)))
+    GROUP BY unit_id, year
+) t;

@@ -81,6 +81,8 @@ public enum TextNormalization {
 /// ranges of Unicode's East Asian Width property are kept here.
 public enum DisplayWidth {
     public static func of(_ text: some StringProtocol) -> Int {
+        // ASCII (figures, codes, years) is one column a byte.
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return text.utf8.count }
         var width = 0
         for scalar in text.unicodeScalars { width += of(scalar) }
         return width
