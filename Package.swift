@@ -43,7 +43,11 @@ let package = Package(
                 .embedInCode("Resources/queries/scoring.sql"),
                 .embedInCode("Resources/queries/report.sql"),
                 .embedInCode("Resources/report.mustache"),
-            ]
+            ],
+            // No run-time exclusivity checks in release builds (the compile-time
+            // ones stay): begin/end access on the import writer's buffers was
+            // ~4 % of an import (perf, BENCHMARKS.md).
+            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
         ),
         // fiscal publish: the local store copied into a shared PostgreSQL (issue 14).
         .target(

@@ -21,6 +21,31 @@ struct UnitTests {
         #expect(UnitName("ＸＸ县财政局").key == "xx县财政局")  // width folded
     }
 
+    @Test("the split by scalar agrees with the split by character")
+    func splitPaths() {
+        // Every division level, exclusions, government suffixes, short names,
+        // ASCII and full-width text: the fast path must cut where the
+        // Character path cuts (hand-checked cuts for the first names).
+        let names = ["邵阳县白仓镇人民政府", "湖南省邵阳市双清区财政局", "衡山县财政局", "经济开发区管委会", "县委办公室",
+                     "xx县财政局", "白仓镇", "白仓镇人民政府", "城关街道办事处", "内蒙古自治区阿拉善盟额济纳旗财政局",
+                     "湘西州泸溪县教育局", "广西壮族自治区南宁市青秀区政府", "某某高新区管委会", "长沙市雨花区人民政府",
+                     "县政府", "镇政府办", "abc县def局", "示例县（区）财政局", "邵阳县", "市县区", "长沙地区财政局",
+                     "某某市工业园区管委会", "某某县景区管理处", "一二三四五六七县八九", "人民政府", "某县某镇办事处"]
+        for name in names {
+            let scalars = Array(TextNormalization.key(name).unicodeScalars)
+            #expect(scalars.allSatisfy(UnitName.isCharacterByItself), "\(name)")
+            let byScalar = UnitName.splitByScalar(scalars)
+            let byCharacter = UnitName.splitByCharacter(TextNormalization.key(name))
+            #expect(byScalar == byCharacter, "\(name)")
+        }
+        #expect(UnitName.splitByScalar(Array("内蒙古自治区阿拉善盟额济纳旗财政局".unicodeScalars)) == ("内蒙古自治区阿拉善盟额济纳旗", "财政局"))
+        #expect(UnitName.splitByScalar(Array("某某高新区管委会".unicodeScalars)) == ("", "某某高新区管委会"))
+        #expect(UnitName.splitByScalar(Array("某县某镇办事处".unicodeScalars)) == ("某县", "某镇"))
+        // A combining mark joins its neighbour: such names go by Character.
+        #expect(!"e\u{301}县财政局".unicodeScalars.allSatisfy(UnitName.isCharacterByItself))
+        #expect(UnitName("e\u{301}县财政局").core == "财政局")
+    }
+
     @Test("kind is inferred from the name when a file does not say")
     func inferredKind() {
         #expect(UnitName("邵阳县白仓镇人民政府").inferredKind == .township)

@@ -70,6 +70,19 @@ final class ObservationWriter {
     private(set) var conflictsCreated = 0
     private(set) var figures = 0
     private var counted: Set<ObservationKey> = []
+    /// The units and metrics the rows name, for ``finish()``'s reference check.
+    private var referencedUnits: Set<Int64> = []
+    private var referencedMetrics: Set<Int64> = []
+    private var lastUnit: Int64?
+    private var lastMetric: Int64?
+    /// Per unit and year (unit id << 16 | year), whether earlier imports
+    /// stored anything for it, found with one seek the first time this import
+    /// names the pair. A yearly file for units already in the store states
+    /// keys none of which was stated before: the key seek per row was most of
+    /// its import (the province's files 2–10; BENCHMARKS.md).
+    private var storedBefore: [Int64: Bool] = [:]
+    private var lastUnitYear: (key: Int64, storedBefore: Bool)?
+    private let unitYearLookup: Statement
 
     // The batch not yet inserted.
     private var pendingKeys: [ObservationKey] = []
@@ -97,6 +110,7 @@ final class ObservationWriter {
             SELECT value_e6, import_id FROM observations
             WHERE unit_id = ? AND year = ? AND quarter = ? AND metric_id = ? AND basis = ?
             """)
+        unitYearLookup = try db.makeStatement(sql: "SELECT 1 FROM observations WHERE unit_id = ? AND year = ? LIMIT 1")
         pendingKeys.reserveCapacity(Self.batchSize)
         try db.execute(sql: Self.contestedKeysTable + "DELETE FROM temp.contested_keys;")
         contest = try db.makeStatement(sql: "INSERT OR IGNORE INTO temp.contested_keys VALUES (?, ?, ?, ?, ?)")
@@ -107,6 +121,8 @@ final class ObservationWriter {
     /// import; `part` is an interned C string (csv, table, form …).
     func add(_ key: ObservationKey, value: Int64, part: UnsafePointer<CChar>, line: Int,
              rawText: UnsafeBufferPointer<UInt8>, unitIsNew: Bool, cell: String? = nil) throws {
+        if key.unitID != lastUnit { referencedUnits.insert(key.unitID); lastUnit = key.unitID }
+        if key.metricID != lastMetric { referencedMetrics.insert(key.metricID); lastMetric = key.metricID }
         let hash = key.mixedHash
         let contested = try countConflict(key, hash: hash, value: value, unitIsNew: unitIsNew)
         bloom.insert(hash)
@@ -126,14 +142,32 @@ final class ObservationWriter {
         if pendingKeys.count == Self.batchSize { try flush() }
     }
 
-    /// Inserts what is still queued. The caller then sets the import's
-    /// document year and calls ``resolveContested(_:)``.
+    /// Inserts what is still queued and checks that every unit and metric the
+    /// rows name exists. The caller then sets the import's document year and
+    /// calls ``resolveContested(_:)``.
     func finish() throws {
         try flush()
         try inputs.upsert(periods.drain(), in: db)
         sqlite3_clear_bindings(single.sqliteStatement)
         sqlite3_clear_bindings(batch.sqliteStatement)
         sqlite3_clear_bindings(lookup.sqliteStatement)
+        try checkReferences()
+    }
+
+    /// The foreign keys of the rows written, checked once per distinct id: a
+    /// tidy CSV is written with SQLite's row-by-row check off (three parent
+    /// seeks a row, 15 % of a 1,000,000-row import; BENCHMARKS.md), and this
+    /// check stands in for it, so a broken reference still rolls the file back.
+    private func checkReferences() throws {
+        for (table, ids) in [("units", referencedUnits), ("metrics", referencedMetrics), ("imports", [importID])] {
+            guard !ids.isEmpty else { continue }
+            let found = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table) WHERE id IN (SELECT value FROM json_each(?))",
+                                         arguments: ["[" + ids.map(String.init).joined(separator: ",") + "]"]) ?? 0
+            guard found == ids.count else {
+                throw DatabaseError(resultCode: .SQLITE_CONSTRAINT_FOREIGNKEY,
+                                    message: "FOREIGN KEY constraint failed: an observation names a row of \(table) that does not exist")
+            }
+        }
     }
 
     /// Ranks the observations of every contested key (observation_precedence)
@@ -195,7 +229,7 @@ final class ObservationWriter {
             }
         }
         var priorDisagree = false
-        if seen || !unitIsNew {
+        if try seen || (!unitIsNew && unitYearStoredBefore(key)) {
             let handle = lookup.sqliteStatement
             Self.bind(key, to: handle)
             var firstPrior: Int64?
@@ -223,6 +257,30 @@ final class ObservationWriter {
             guard step == SQLITE_DONE else { throw error(step) }
         }
         return statedBefore
+    }
+
+    /// Whether imports before this one stored anything for the key's unit and
+    /// year. Asked when this import first names the pair, before any of its
+    /// rows for it is written; its own rows are the Bloom filter's business.
+    private func unitYearStoredBefore(_ key: ObservationKey) throws -> Bool {
+        let pair = key.unitID << 16 | Int64(key.year & 0xFFFF)
+        if let last = lastUnitYear, last.key == pair { return last.storedBefore }
+        let stored: Bool
+        if let known = storedBefore[pair] {
+            stored = known
+        } else {
+            let handle = unitYearLookup.sqliteStatement
+            sqlite3_reset(handle)
+            sqlite3_bind_int64(handle, 1, key.unitID)
+            sqlite3_bind_int64(handle, 2, Int64(key.year))
+            let step = sqlite3_step(handle)
+            guard step == SQLITE_ROW || step == SQLITE_DONE else { throw error(step) }
+            stored = step == SQLITE_ROW
+            sqlite3_reset(handle)
+            storedBefore[pair] = stored
+        }
+        lastUnitYear = (pair, stored)
+        return stored
     }
 
     /// Resets a statement and binds a key to its first five parameters.
