@@ -212,6 +212,45 @@ struct CatalogAndStoreTests {
         #expect(try database.factValues()["白仓镇|2023|0|land_revenue|final"] == "5000")
     }
 
+    @Test("with SQLite's row-by-row foreign key check off, a row naming no stored unit still rolls the file back")
+    func referencesCheckedOncePerID() throws {
+        let database = try scratch.database()
+        try database.queue.write { db in
+            try db.execute(sql: "INSERT INTO units(id, name, name_key, core_key, kind) VALUES (1, '白仓镇', '白仓镇', '白仓镇', 'township')")
+        }
+        // One import as the tidy CSV path writes it: foreign keys off, the
+        // writer's check at finish() instead. Unit 1 exists, unit 2 does not.
+        func write(units: [Int64]) throws {
+            try database.queue.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA foreign_keys = OFF")
+                defer { try? db.execute(sql: "PRAGMA foreign_keys = ON") }
+                try db.inTransaction {
+                    try db.execute(sql: """
+                        INSERT INTO imports(path, sha256, format, encoding, imported_at, rows, figures, missing, conflicts)
+                        VALUES ('t.csv', ?, 'csv', 'utf-8', '2026-01-01', 0, 0, 0, 0)
+                        """, arguments: ["h\(units)"])
+                    let writer = try ObservationWriter(db: db, importID: db.lastInsertedRowID, part: "csv")
+                    var strings = CStringTable()
+                    let metric = try Int64.fetchOne(db, sql: "SELECT id FROM metrics WHERE code = 'tax_revenue'")!
+                    for (line, unit) in units.enumerated() {
+                        let key = ObservationKey(unitID: unit, year: 2024, quarter: 0, metricID: metric, basis: strings.intern("final"))
+                        try Array("7.1".utf8).withUnsafeBufferPointer {
+                            try writer.add(key, value: 7_100_000, part: strings.intern("csv"), line: line + 2, rawText: $0, unitIsNew: false)
+                        }
+                    }
+                    try writer.finish()
+                    return .commit
+                }
+            }
+        }
+        #expect(throws: DatabaseError.self) { try write(units: [1, 2]) }
+        #expect(try database.count("observations") == 0)
+        #expect(try database.count("imports") == 0)
+        try write(units: [1])
+        #expect(try database.count("observations") == 1)
+        #expect(try database.queue.read { try Bool.fetchOne($0, sql: "PRAGMA foreign_keys") } == true)
+    }
+
     @Test("resolved facts follow the documented precedence")
     func precedence() throws {
         let database = try scratch.database()
