@@ -112,7 +112,7 @@ struct CatalogAndStoreTests {
         }
         #expect(journal == "wal")
         #expect(foreignKeys == 1)
-        #expect(try database.schemaVersion() == "v6-scoring")
+        #expect(try database.schemaVersion() == "v7-restated-keys")
         #expect(try database.count("metrics") == 56 + 21)    // raw metrics and indicators
         // Reopening applies nothing twice and keeps the catalogue as it is.
         let again = try FiscalDatabase.open(path: database.path)
@@ -142,7 +142,7 @@ struct CatalogAndStoreTests {
             try db.execute(sql: "INSERT INTO units(name, name_key, core_key, kind) VALUES ('白仓镇', '白仓镇', '白仓镇', 'township')")
         }
         let reader = try FiscalDatabase.open(path: path, readOnly: true)
-        #expect(try reader.schemaVersion() == "v6-scoring")
+        #expect(try reader.schemaVersion() == "v7-restated-keys")
         #expect(try reader.count("units") == 1)
         #expect(try reader.count("indicator_values") == 0)
     }
@@ -167,7 +167,7 @@ struct CatalogAndStoreTests {
                 """)
         }
         let database = try FiscalDatabase.open(path: path)
-        #expect(try database.schemaVersion() == "v6-scoring")
+        #expect(try database.schemaVersion() == "v7-restated-keys")
         let cost = try database.queue.read { db in
             try Int64.fetchAll(db, sql: "SELECT value_e6 FROM facts WHERE metric = 'nontax_collection_cost'")
         }

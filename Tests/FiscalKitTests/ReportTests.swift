@@ -36,6 +36,24 @@ struct ReportTests {
         #expect(ReportNumber.signed(nil) == "—")
     }
 
+    @Test("coordinates with one decimal, as printf's %.1f writes them")
+    func coordinates() {
+        // By hand: ties in binary round to even (0.25 → 0.2), 1.05 is a little
+        // above its tie (→ 1.1), a negative that rounds to zero keeps its sign.
+        #expect(SVGChart.f(0.25) == "0.2")
+        #expect(SVGChart.f(1.05) == "1.1")
+        #expect(SVGChart.f(-0.04) == "-0.0")
+        #expect(SVGChart.f(436.96) == "437.0")
+        #expect(SVGChart.f(-12.34) == "-12.3")
+        #expect(SVGChart.f(20) == "20.0")
+        // And against Foundation's formatter over the values a chart computes.
+        var generator = SystemRandomNumberGenerator()
+        var values: [Double] = [0, -0.0, 0.05, 0.15, 2.45, 999.95, -7.75, 1e14, -1e-9, .infinity, .nan]
+        for _ in 0..<20_000 { values.append(Double.random(in: -2000...2000, using: &generator)) }
+        for index in 0..<2_000 { values.append(Double(index) * 0.05) }
+        for value in values { #expect(SVGChart.f(value) == String(format: "%.1f", value), "\(value)") }
+    }
+
     @Test("ticks at 1, 2 or 5 × 10ⁿ covering the values; labels as wide as CJK needs")
     func ticks() {
         #expect(SVGChart.niceTicks(low: 0, high: 27.72) == [0, 5, 10, 15, 20, 25, 30])

@@ -61,6 +61,17 @@ struct ScoringTests {
         #expect(rank.status == 0, "\(rank.stderr)")
         let lines = rank.stdout.split(separator: "\n").map(String.init)
         #expect(lines[1].hasPrefix("1,邵阳县白仓镇人民政府,邵阳县,township,score_difference,2023,4.00,"))
+
+        // The report's most generous self-scores read score_values' totals:
+        // the same as the score query's total rows above.
+        let totals = try Scores(database: scratch.database()).totals(year: 2023, kind: nil, region: nil)
+        #expect(totals == [Scores.Total(unit: "邵阳县白仓镇人民政府", points: 2, maxPoints: 6, selfScore: 6, difference: 4)])
+        let bureauTotals = try Scores(database: scratch.database()).totals(year: 2024, kind: .department, region: nil)
+        #expect(bureauTotals == [Scores.Total(unit: "衡山县财政局", points: 4, maxPoints: 12, selfScore: nil, difference: nil)])
+        let report = try fiscal(["report", "--year", "2023", "--out", "r.html"])
+        #expect(report.status == 0, "\(report.stderr)")
+        let html = try String(contentsOfFile: scratch.path("r.html"), encoding: .utf8)
+        #expect(html.contains("<tr><td>邵阳县白仓镇人民政府</td><td class=\"n\">2.00</td><td class=\"n\">6.00</td><td class=\"n\">6.00</td><td class=\"n\">+4.00</td></tr>"))
     }
 
     /// Invented townships, one per row of boundaries, as tidy CSV (万元; heads for staff).

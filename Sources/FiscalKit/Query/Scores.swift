@@ -63,6 +63,38 @@ public struct Scores {
         return translated.rendered(as: format, language: language)
     }
 
+    /// A unit-year's totals, as the score query's "total" row gives them.
+    public struct Total: Sendable, Equatable {
+        public var unit: String
+        public var points: Double?
+        public var maxPoints: Double?
+        public var selfScore: Double?
+        public var difference: Double?
+    }
+
+    /// The totals of the unit-years `fiscal score` lists for one year and scope
+    /// (queries/scoring.sql's score_values), without scoring every item into
+    /// a table: `fiscal report` shows the ten most generous self-scores.
+    public func totals(year: Int, kind: UnitKind?, region: String?) throws -> [Total] {
+        try database.queue.read { db in
+            let library = QueryLibrary.embedded
+            let query = try library.query("score_values")
+            let arguments = try library.arguments(query, [
+                "measure": "score_difference", "from_year": year, "to_year": year,
+                "kind": kind?.rawValue, "region": region,
+            ])
+            var totals: [Total] = []
+            // Columns by position: unit_id, unit, region, kind, year, quarter, value, reason,
+            // points, max_points, self_score, difference, listed.
+            let rows = try Row.fetchCursor(db, sql: query.sql, arguments: arguments)
+            while let row = try rows.next() {
+                guard row[12] as Bool else { continue }
+                totals.append(Total(unit: row[1], points: row[8], maxPoints: row[9], selfScore: row[10], difference: row[11]))
+            }
+            return totals
+        }
+    }
+
     /// The rules as stored: item, name, indicator, max points, band, points and the rest.
     public func rules(language: Language) throws -> ResultTable {
         try database.queue.read { db in

@@ -163,7 +163,7 @@ public struct Report {
         let summed = unit == "万元"
         let points: [(label: String, value: Double?)] = line.keys.sorted().map { year in
             let values = line[year]!
-            return (String(year), summed ? values.reduce(0, +) : Self.median(values))
+            return (String(year), summed ? Self.total(values) : Self.median(values))
         }
         let lineTitle = zh ? "\(metric.nameZh)：\(summed ? "合计" : "中位数")，历年" : "\(metric.nameEn): \(summed ? "total" : "median") by year"
         var groups: [[String: Any]] = []
@@ -257,6 +257,21 @@ public struct Report {
         return result
     }
 
+    /// The exact total of amounts (万元, stored to the millionth): added as
+    /// integer millionths, so the order the values come in does not change
+    /// the last digit. Beyond what an Int64 holds, a plain sum.
+    static func total(_ values: [Double]) -> Double {
+        var sum: Int64 = 0
+        for value in values {
+            let millionths = (value * 1_000_000).rounded()
+            guard abs(millionths) < 9e15 else { return values.reduce(0, +) }
+            let (next, overflow) = sum.addingReportingOverflow(Int64(millionths))
+            guard !overflow else { return values.reduce(0, +) }
+            sum = next
+        }
+        return Double(sum) / 1_000_000
+    }
+
     static func median(_ values: [Double]) -> Double {
         let sorted = values.sorted()
         let middle = sorted.count / 2
@@ -276,12 +291,8 @@ public struct Report {
         let reported = try StoreQueries(database: database).reportedValues(StoreQueries.FactFilter(years: [options.year]))
             .filter { inScope.contains($0.unit) && $0.finding == .differs }
             .sorted { abs($0.difference ?? 0) > abs($1.difference ?? 0) }
-        let scores = try Scores(database: database).table(Scores.Filter(year: options.year, kind: options.kind, region: options.region), language: .en)
-        let totals = scores.rows.filter { $0[4].displayText == "total" }
-            .compactMap { row -> (String, Double, [ResultTable.Cell])? in
-                guard case let .signed(difference, _) = row[9] else { return nil }
-                return (row[0].displayText, difference, row)
-            }
+        let totals = try Scores(database: database).totals(year: options.year, kind: options.kind, region: options.region)
+            .compactMap { total in total.difference.map { (total.unit, $0, total) } }
             .sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
         return [
             "conflictCount": String(conflicts.count),
@@ -299,8 +310,9 @@ public struct Report {
             "hasReported": !reported.isEmpty,
             "scoreCount": String(totals.count),
             "scores": totals.prefix(10).map { total in
-                ["unit": total.0, "points": total.2[6].displayText, "max": total.2[7].displayText,
-                 "self": total.2[8].displayText, "difference": ReportNumber.signed(total.1)]
+                ["unit": total.0, "points": Trends.number(total.2.points).displayText,
+                 "max": Trends.number(total.2.maxPoints).displayText,
+                 "self": Trends.number(total.2.selfScore).displayText, "difference": ReportNumber.signed(total.1)]
             },
             "hasScores": !totals.isEmpty,
         ]
