@@ -53,7 +53,7 @@ struct ReportCommand: ParsableCommand {
                                          language: language.lang)
             options.generatedAt = try generationTime()
             let html = try ReportTemplate.render(try Report(database: store).context(options), templateDirectory: template)
-            try writeAtomically(html, to: out)
+            try ReportTemplate.write(html, to: out)
             var written = [out]
             if let pdf {
                 try ChromiumPrinter.printPDF(html: out, pdf: pdf)
@@ -74,15 +74,5 @@ struct ReportCommand: ParsableCommand {
             return Date(timeIntervalSince1970: seconds)
         }
         return Date()
-    }
-
-    /// Written to a temporary name and renamed: a reader never sees half a report.
-    func writeAtomically(_ text: String, to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        do {
-            try Data(text.utf8).write(to: url, options: .atomic)
-        } catch {
-            throw FiscalError.file(path, "cannot write the report: \(error.localizedDescription)")
-        }
     }
 }

@@ -6,7 +6,7 @@ import GRDB
 /// best and worst five, the units without figures in one line), data quality
 /// and method. The numbers come from ``Trends`` (the same ranking as `fiscal
 /// rank`); the page from a Mustache template (``ReportTemplate``).
-public struct Report {
+public struct Report: Sendable {
     public let database: FiscalDatabase
 
     public init(database: FiscalDatabase) {
@@ -62,16 +62,40 @@ public struct Report {
                 codes.append(metric.code)
             }
         }
+        // The data-quality checks and each indicator's page are independent
+        // reads: two threads take them in turn, each on its own read-only
+        // connection (a province's report spent 70 % of its time in these
+        // queries, one core idle; BENCHMARKS.md). The pages keep the codes' order.
+        let parts = ReportParts(indicators: codes.count)
+        let indicatorCodes = codes
+        DispatchQueue.concurrentPerform(iterations: 2) { worker in
+            do {
+                let report = worker == 0 ? self : Report(database: try FiscalDatabase.open(path: database.path, readOnly: true))
+                while let task = parts.nextTask() {
+                    guard let index = task else {
+                        parts.setQuality(try report.quality(options, scopeUnits: scopeUnits))
+                        continue
+                    }
+                    let code = indicatorCodes[index]
+                    let metric = catalog.metric(code: code)!
+                    let line = try report.lineValues(indicator: code, filter: filter)
+                    let thisYear = try Trends(database: report.database).rowsOfYear(indicator: code, year: options.year, filter: filter)
+                    let hasFigures = thisYear.contains { $0.value != nil }
+                    // Without --indicators, an indicator beyond the headline ones shows only with figures.
+                    if options.indicators.isEmpty && !Self.headline.contains(code) && !hasFigures { continue }
+                    parts.setSection(index, report.section(metric, line: line, year: thisYear, options: options))
+                }
+            } catch {
+                parts.fail(error)
+            }
+        }
+        let (sectionsByIndex, quality) = try parts.result()
         var sections: [[String: Any]] = []
         var method: [[String: Any]] = []
-        for code in codes {
+        for (index, code) in codes.enumerated() {
+            guard let section = sectionsByIndex[index] else { continue }
             let metric = catalog.metric(code: code)!
-            let line = try lineValues(indicator: code, filter: filter)
-            let thisYear = try trends.rowsOfYear(indicator: code, year: options.year, filter: filter)
-            let hasFigures = thisYear.contains { $0.value != nil }
-            // Without --indicators, an indicator beyond the headline ones shows only with figures.
-            if options.indicators.isEmpty && !Self.headline.contains(code) && !hasFigures { continue }
-            sections.append(section(metric, line: line, year: thisYear, options: options))
+            sections.append(section)
             method.append(["name": zh ? metric.nameZh : metric.nameEn, "code": code,
                            "formula": Self.formula(metric.formula ?? "", catalog: catalog, zh: zh),
                            "better": options.language.direction(metric.better)])
@@ -101,11 +125,47 @@ public struct Report {
             "importCount": String(imports.count),
             "latestImport": imports.last.map { Self.beijingTime($0["imported_at"] as String) } ?? ReportNumber.missing,
             "sections": sections,
-            "quality": try quality(options, scopeUnits: scopeUnits),
+            "quality": quality,
             "method": method,
             "zh": zh,
             "labels": labels(zh: zh),
         ]
+    }
+
+    /// What the report's two threads produce: the quality checks (task nil,
+    /// taken first: the longest) and one page per indicator, by index.
+    final class ReportParts: @unchecked Sendable {
+        private let lock = NSLock()
+        private var next = -1
+        private let count: Int
+        private var sections: [[String: Any]?]
+        private var quality: [String: Any] = [:]
+        private var error: (any Error)?
+
+        init(indicators: Int) {
+            count = indicators
+            sections = Array(repeating: nil, count: indicators)
+        }
+
+        /// nil when nothing is left (or a thread failed); .some(nil) for the quality checks.
+        func nextTask() -> Int?? {
+            lock.withLock {
+                guard error == nil, next < count else { return nil }
+                defer { next += 1 }
+                return .some(next < 0 ? nil : next)
+            }
+        }
+
+        func setSection(_ index: Int, _ section: [String: Any]) { lock.withLock { sections[index] = section } }
+        func setQuality(_ checks: [String: Any]) { lock.withLock { quality = checks } }
+        func fail(_ failure: any Error) { lock.withLock { if error == nil { error = failure } } }
+
+        func result() throws -> ([[String: Any]?], [String: Any]) {
+            try lock.withLock {
+                if let error { throw error }
+                return (sections, quality)
+            }
+        }
     }
 
     struct ScopeUnit {

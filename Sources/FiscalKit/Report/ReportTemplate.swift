@@ -8,6 +8,18 @@ public enum ReportTemplate {
     public static var embedded: String { String(decoding: PackageResources.report_mustache, as: UTF8.self) }
 
     /// The HTML of a report context.
+    /// Writes the page beside `path` and renames it over (a reader never
+    /// sees half a report), from the string's own bytes: a province's page is
+    /// 40 MB, and a copy of it as Data put the report over its memory budget.
+    public static func write(_ html: String, to path: String) throws {
+        var text = html
+        do {
+            try TrendExport.replace(path) { sink in text.withUTF8 { sink(UnsafeRawBufferPointer($0)) } }
+        } catch let error as FiscalError {
+            throw FiscalError.file(path, "cannot write the report: \(error)")
+        }
+    }
+
     public static func render(_ context: [String: Any], templateDirectory: String? = nil) throws -> String {
         var library = MustacheLibrary()
         var main = embedded
