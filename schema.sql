@@ -359,3 +359,10 @@ CREATE TABLE scoring_rules (
 -- conflicts (queries/report.sql) read a few hundred rows at province scale,
 -- not 530,000 (0.6 s → 0.01 s).
 CREATE INDEX observations_restated ON observations(year, unit_id, quarter, metric_id, basis) WHERE superseded = 1;
+
+-- migration: v8-reported-count
+-- How many figures of basis `reported` each import stored (NULL: imported
+-- before this column, not known). `fiscal trend` looks for stated values that
+-- differ from the recomputed ones with one seek per period shown — a third of
+-- a province trend — and skips them all when no import stored any.
+ALTER TABLE imports ADD COLUMN reported INTEGER;

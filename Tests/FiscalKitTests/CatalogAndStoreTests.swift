@@ -84,6 +84,33 @@ struct CatalogAndStoreTests {
         }
     }
 
+    @Test("each import counts its stated values; a trend seeks them only when some import stored any")
+    func reportedCounts() throws {
+        let database = try scratch.database()
+        func trendRows() throws -> [Trends.Row] { try Trends(database: database).rows(indicator: "supported_ratio", filter: .init()) }
+        // 12,684 residents ÷ (50 + 4) supported = 234.89 (by hand); the file states 230.
+        let inputs = scratch.write("inputs.csv", """
+            unit,year,metric,basis,value
+            白仓镇,2023,resident_population,,12684
+            白仓镇,2023,supported_in_service,,50
+            白仓镇,2023,supported_retired,,4
+            """)
+        _ = try Importer(database: database).importFile(path: inputs)
+        #expect(try database.queue.read { try Int.fetchAll($0, sql: "SELECT reported FROM imports ORDER BY id") } == [0])
+        #expect(try StoreQueries(database: database).differingReported(in: trendRows()).isEmpty)
+        let stated = scratch.write("stated.csv", "unit,year,metric,basis,value\n白仓镇,2023,财政供养比,reported,230\n")
+        _ = try Importer(database: database).importFile(path: stated)
+        #expect(try database.queue.read { try Int.fetchAll($0, sql: "SELECT reported FROM imports ORDER BY id") } == [0, 1])
+        let differing = try StoreQueries(database: database).differingReported(in: trendRows())
+        #expect(differing.map(\.reported.description) == ["230"])
+        #expect(differing.first.flatMap(\.computed).map { ($0 * 100).rounded() / 100 } == 234.89)
+        // An import of before the count (NULL) may hold stated values: they are sought.
+        try database.queue.write { try $0.execute(sql: "UPDATE imports SET reported = NULL WHERE reported = 1") }
+        #expect(try StoreQueries(database: database).differingReported(in: trendRows()).count == 1)
+        try database.queue.write { try $0.execute(sql: "UPDATE imports SET reported = 0") }
+        #expect(try StoreQueries(database: database).differingReported(in: trendRows()).isEmpty)
+    }
+
     @Test("bases and quarters in codes and Chinese words")
     func basesAndQuarters() {
         #expect(Basis(word: "") == .final)
@@ -112,7 +139,7 @@ struct CatalogAndStoreTests {
         }
         #expect(journal == "wal")
         #expect(foreignKeys == 1)
-        #expect(try database.schemaVersion() == "v7-restated-keys")
+        #expect(try database.schemaVersion() == "v8-reported-count")
         #expect(try database.count("metrics") == 56 + 21)    // raw metrics and indicators
         // Reopening applies nothing twice and keeps the catalogue as it is.
         let again = try FiscalDatabase.open(path: database.path)
@@ -142,7 +169,7 @@ struct CatalogAndStoreTests {
             try db.execute(sql: "INSERT INTO units(name, name_key, core_key, kind) VALUES ('白仓镇', '白仓镇', '白仓镇', 'township')")
         }
         let reader = try FiscalDatabase.open(path: path, readOnly: true)
-        #expect(try reader.schemaVersion() == "v7-restated-keys")
+        #expect(try reader.schemaVersion() == "v8-reported-count")
         #expect(try reader.count("units") == 1)
         #expect(try reader.count("indicator_values") == 0)
     }
@@ -167,7 +194,7 @@ struct CatalogAndStoreTests {
                 """)
         }
         let database = try FiscalDatabase.open(path: path)
-        #expect(try database.schemaVersion() == "v7-restated-keys")
+        #expect(try database.schemaVersion() == "v8-reported-count")
         let cost = try database.queue.read { db in
             try Int64.fetchAll(db, sql: "SELECT value_e6 FROM facts WHERE metric = 'nontax_collection_cost'")
         }

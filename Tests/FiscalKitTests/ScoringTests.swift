@@ -205,6 +205,18 @@ struct ScoringTests {
         #expect(loaded["budget_execution_rate"] == "90.00 3.00 3.00   ")
         #expect(loaded["staff_control_rate"] == nil)   // the file replaces every rule
         #expect(try fiscal(["score", "rules", "--format", "csv"]).stdout.contains("next.csv"))
+
+        // A rule may name a raw metric: its final figure, and where a unit has
+        // none the note says which (丙镇 states no 非税收入).
+        let raw = scratch.write("raw.csv", header + "budget_execution_rate,预算执行率,,budget_execution_rate,3,\"[90,)\",3,,,,,\n"
+                                   + "nontax_size,非税收入规模,,nontax_revenue,2,\"[100,)\",2,,,,,\n"
+                                   + "nontax_size,非税收入规模,,nontax_revenue,2,\"(,100)\",0,,,,,\n")
+        #expect(try fiscal(["score", "rules", "load", raw]).status == 0)
+        #expect(try scores(["--unit", "乙镇"])["nontax_size"] == "120.00 2.00 2.00   ")
+        #expect(try scores(["--unit", "甲镇"])["nontax_size"] == "90.00 0.00 2.00   ")
+        let withoutFigure = try scores(["--unit", "丙镇"])
+        #expect(withoutFigure["nontax_size"] == "  2.00   needs nontax_revenue")
+        #expect(withoutFigure["budget_execution_rate"] == "80.00  3.00   no band of the rule holds 80.00")  // this file has no band below 90
     }
 }
 

@@ -50,7 +50,15 @@ public struct Importer {
             // rows (a pragma that only takes effect outside a transaction):
             // ObservationWriter checks each unit and metric the rows name once.
             try db.execute(sql: "PRAGMA foreign_keys = OFF")
-            defer { try? db.execute(sql: "PRAGMA foreign_keys = ON") }
+            defer {
+                // On again before the connection does anything else; if a
+                // transaction were left open the pragma would be ignored, so ask.
+                try? db.execute(sql: "PRAGMA foreign_keys = ON")
+                if (try? Bool.fetchOne(db, sql: "PRAGMA foreign_keys")) != true {
+                    try? db.execute(sql: "ROLLBACK")
+                    try? db.execute(sql: "PRAGMA foreign_keys = ON")
+                }
+            }
             try db.inTransaction(.immediate) {
                 try db.execute(sql: """
                     INSERT INTO imports(path, sha256, format, encoding, document_year, imported_at, rows, figures, missing, conflicts)

@@ -70,6 +70,10 @@ final class ObservationWriter {
     private(set) var conflictsCreated = 0
     private(set) var figures = 0
     private var counted: Set<ObservationKey> = []
+    /// Rows of basis `reported`, recorded on the import (imports.reported).
+    private var reportedFigures = 0
+    /// Interned basis → whether it is `reported`: a handful, scanned by address.
+    private var reportedBases: [(basis: UnsafePointer<CChar>, isReported: Bool)] = []
     /// The units and metrics the rows name, for ``finish()``'s reference check.
     private var referencedUnits: Set<Int64> = []
     private var referencedMetrics: Set<Int64> = []
@@ -121,6 +125,7 @@ final class ObservationWriter {
     /// import; `part` is an interned C string (csv, table, form …).
     func add(_ key: ObservationKey, value: Int64, part: UnsafePointer<CChar>, line: Int,
              rawText: UnsafeBufferPointer<UInt8>, unitIsNew: Bool, cell: String? = nil) throws {
+        if isReported(key.basis) { reportedFigures += 1 }
         if key.unitID != lastUnit { referencedUnits.insert(key.unitID); lastUnit = key.unitID }
         if key.metricID != lastMetric { referencedMetrics.insert(key.metricID); lastMetric = key.metricID }
         let hash = key.mixedHash
@@ -152,6 +157,14 @@ final class ObservationWriter {
         sqlite3_clear_bindings(batch.sqliteStatement)
         sqlite3_clear_bindings(lookup.sqliteStatement)
         try checkReferences()
+        try db.execute(sql: "UPDATE imports SET reported = ? WHERE id = ?", arguments: [reportedFigures, importID])
+    }
+
+    private func isReported(_ basis: UnsafePointer<CChar>) -> Bool {
+        for entry in reportedBases where entry.basis == basis { return entry.isReported }
+        let reported = String(cString: basis) == Basis.reported.rawValue
+        reportedBases.append((basis, reported))
+        return reported
     }
 
     /// The foreign keys of the rows written, checked once per distinct id: a

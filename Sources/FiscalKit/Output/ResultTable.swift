@@ -141,7 +141,7 @@ enum TerminalTable {
         let rightAligned = (0..<columnCount).map { anyNumber[$0] && onlyNumbers[$0] }
         var output: [UInt8] = []
         output.reserveCapacity(texts.reduce(0) { $0 + $1.utf8.count } + table.rows.count * (widths.reduce(0, +) + 2 * columnCount))
-        func line(_ cells: some Sequence<(text: String, width: Int)>) {
+        func line(_ cells: some Sequence<(text: String, width: Int)>, trimmed: Bool = true) {
             for (index, cell) in cells.enumerated() {
                 if index > 0 { output.append(contentsOf: [0x20, 0x20]) }
                 let padding = widths[index] - cell.width
@@ -153,11 +153,11 @@ enum TerminalTable {
                     output.append(contentsOf: repeatElement(0x20, count: padding))
                 }
             }
-            while output.last == 0x20 { output.removeLast() }
+            while trimmed && output.last == 0x20 { output.removeLast() }
             output.append(0x0A)
         }
         line(zip(table.columns, table.columns.map { DisplayWidth.of($0) }).lazy.map { (text: $0, width: $1) })
-        line(widths.lazy.map { (text: String(repeating: "─", count: $0), width: $0) })
+        line(widths.lazy.map { (text: String(repeating: "─", count: $0), width: $0) }, trimmed: false)
         for start in stride(from: 0, to: texts.count, by: max(columnCount, 1)) {
             line((start..<start + columnCount).lazy.map { (text: texts[$0], width: textWidths[$0]) })
         }

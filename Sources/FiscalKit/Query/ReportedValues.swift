@@ -98,6 +98,10 @@ extension StoreQueries {
         return try database.queue.read { db in
             guard let metricID = try Int64.fetchOne(db, sql: "SELECT id FROM metrics WHERE code = ? AND kind = 'indicator'",
                                                     arguments: [indicator]) else { return [] }
+            // No import stored a stated value (imports.reported, schema v8; NULL
+            // for imports before it): nothing to seek.
+            guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM imports WHERE reported IS NULL OR reported > 0)") == true
+            else { return [] }
             // 'reported' is a literal, not a parameter: see schema.sql v4-reported.
             let seek = try db.makeStatement(sql: """
                 SELECT id FROM observations

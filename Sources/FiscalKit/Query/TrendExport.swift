@@ -113,7 +113,10 @@ public struct TrendExport {
     /// sink (false: a write failed, and nothing is renamed); returns their SHA-256.
     @discardableResult
     static func replace(_ path: String, write: (@escaping (UnsafeRawBufferPointer) -> Bool) throws -> Bool) throws -> String {
-        let temporary = (path as NSString).deletingLastPathComponent + "/." + (path as NSString).lastPathComponent + ".tmp"
+        // Beside the target (a bare name: in the current folder), named for this
+        // process, so that two runs writing one file do not share a temporary.
+        let folder = (path as NSString).deletingLastPathComponent
+        let temporary = (folder.isEmpty ? "." : folder) + "/." + (path as NSString).lastPathComponent + ".\(getpid()).tmp"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard descriptor >= 0 else { throw FiscalError.file(temporary, "cannot write (\(String(cString: strerror(errno))))") }
         defer { close(descriptor) }

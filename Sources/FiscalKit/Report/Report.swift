@@ -208,7 +208,7 @@ public struct Report: Sendable {
             let arguments = try library.arguments(query, ["indicator": indicator, "quarter": filter.quarter,
                                                           "kind": filter.kind?.rawValue, "region": filter.region])
             var values: [Int: [Double]] = [:]
-            let rows = try Row.fetchCursor(db, sql: query.sql, arguments: arguments)
+            let rows = try Row.fetchCursor(db.cachedStatement(sql: query.sql), arguments: arguments)  // once per connection
             while let row = try rows.next() { values[row[0], default: []].append(row[1]) }
             return values
         }

@@ -77,7 +77,8 @@ public enum SVGChart {
     /// Near a tie printf's exact decimal rounding decides, so Foundation does.
     static func f(_ value: Double) -> String {
         let scaled = value * 10
-        guard value.isFinite, abs(scaled) < 1e15,
+        // Below 1e9 tenths the product's rounding error is far under the guard.
+        guard value.isFinite, abs(scaled) < 1e9,
               abs(scaled - scaled.rounded(.down) - 0.5) > 1e-6 else { return String(format: "%.1f", value) }
         let tenths = Int64(scaled.rounded())
         let magnitude = tenths.magnitude
