@@ -46,6 +46,24 @@ struct UnitTests {
         #expect(UnitName("e\u{301}县财政局").core == "财政局")
     }
 
+    @Test("units in name order: SQLite's byte order where it agrees with Swift's, Swift's where it does not")
+    func nameOrder() throws {
+        let database = try scratch.database()
+        // Stored decomposed, "é" (e + U+0301) sorts before "f" by bytes but after it
+        // as a character (U+00E9 > U+0066): the order falls back to Swift's.
+        let names: [Int64: String] = [1: "e\u{301}局", 2: "f局", 3: "乙镇", 4: "甲镇"]
+        try database.queue.write { db in
+            for (id, name) in names {
+                try db.execute(sql: "INSERT INTO units(id, name, name_key, core_key, kind) VALUES (?, ?, ?, ?, 'other')",
+                               arguments: [id, name, "k\(id)", "k\(id)"])
+            }
+        }
+        let ranks = try database.queue.read { try Trends.nameRanks(names, $0) }
+        #expect(ranks == [2: 0, 1: 1, 3: 2, 4: 3])       // f局, é局, 乙镇 (U+4E59), 甲镇 (U+7532)
+        let chinese = try database.queue.read { try Trends.nameRanks([3: "乙镇", 4: "甲镇"], $0) }
+        #expect(chinese == [3: 0, 4: 1])
+    }
+
     @Test("kind is inferred from the name when a file does not say")
     func inferredKind() {
         #expect(UnitName("邵阳县白仓镇人民政府").inferredKind == .township)
