@@ -111,6 +111,23 @@ struct CatalogAndStoreTests {
         #expect(try StoreQueries(database: database).differingReported(in: trendRows()).isEmpty)
     }
 
+    @Test("reads on two connections: results in order, each on a working connection, the first error thrown")
+    func concurrentReads() throws {
+        let database = try scratch.database()
+        let counts = try database.concurrentMap(7) { connection, index in
+            (index, try connection.queue.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM metrics") ?? 0 })
+        }
+        #expect(counts.map(\.0) == Array(0..<7))
+        #expect(Set(counts.map(\.1)) == [56 + 21])
+        #expect(try database.concurrentMap(0) { _, index in index }.isEmpty)
+        #expect(throws: FiscalError.self) {
+            _ = try database.concurrentMap(6) { _, index in
+                if index == 3 { throw FiscalError.invalid("the fourth") }
+                return index
+            }
+        }
+    }
+
     @Test("bases and quarters in codes and Chinese words")
     func basesAndQuarters() {
         #expect(Basis(word: "") == .final)

@@ -28,9 +28,13 @@ public struct Summary {
         var table = ResultTable(columns: language.headers(["indicator", "group", "rank", "unit", "region", "kind", "year",
                                                            "value", "previous", "change", "change_rate"]))
         let catalog = try trends.database.catalog()
-        for (code, by) in Self.keyIndicators {
-            let ascending = catalog.metric(code: code)?.better == "lower"
-            let ranked = Trends.ranked(try trends.rowsOfYear(indicator: code, year: year, filter: filter), by: by, ascending: ascending)
+        // The five indicators' reads are independent: two at a time, on two connections.
+        let rankings = try trends.database.concurrentMap(Self.keyIndicators.count) { database, index in
+            let (code, by) = Self.keyIndicators[index]
+            let rows = try Trends(database: database).rowsOfYear(indicator: code, year: year, filter: filter)
+            return Trends.ranked(rows, by: by, ascending: catalog.metric(code: code)?.better == "lower")
+        }
+        for ((code, _), ranked) in zip(Self.keyIndicators, rankings) {
             let withRank = ranked.filter { $0.rank != nil }
             let best = withRank.prefix(count)
             let worst = withRank.count > count ? Array(withRank.suffix(min(count, withRank.count - count))) : []

@@ -42,7 +42,6 @@ public struct Report: Sendable {
     /// The template's context: plain dictionaries and arrays of strings and booleans.
     public func context(_ options: Options) throws -> [String: Any] {
         let zh = options.language == .zh
-        let trends = Trends(database: database)
         let catalog = try database.catalog()
         let filter = Trends.Filter(kind: options.kind, region: options.region)
         let scopeUnits = try units(options)
@@ -63,33 +62,32 @@ public struct Report: Sendable {
             }
         }
         // The data-quality checks and each indicator's page are independent
-        // reads: two threads take them in turn, each on its own read-only
-        // connection (a province's report spent 70 % of its time in these
-        // queries, one core idle; BENCHMARKS.md). The pages keep the codes' order.
-        let parts = ReportParts(indicators: codes.count)
+        // reads, taken in turn by two threads on two connections (a province's
+        // report spent 70 % of its time in these queries, one core idle;
+        // BENCHMARKS.md). The pages keep the codes' order.
+        enum Part { case quality([String: Any]), section([String: Any]?) }
         let indicatorCodes = codes
-        DispatchQueue.concurrentPerform(iterations: 2) { worker in
-            do {
-                let report = worker == 0 ? self : Report(database: try FiscalDatabase.open(path: database.path, readOnly: true))
-                while let task = parts.nextTask() {
-                    guard let index = task else {
-                        parts.setQuality(try report.quality(options, scopeUnits: scopeUnits))
-                        continue
-                    }
-                    let code = indicatorCodes[index]
-                    let metric = catalog.metric(code: code)!
-                    let line = try report.lineValues(indicator: code, filter: filter)
-                    let thisYear = try Trends(database: report.database).rowsOfYear(indicator: code, year: options.year, filter: filter)
-                    let hasFigures = thisYear.contains { $0.value != nil }
-                    // Without --indicators, an indicator beyond the headline ones shows only with figures.
-                    if options.indicators.isEmpty && !Self.headline.contains(code) && !hasFigures { continue }
-                    parts.setSection(index, report.section(metric, line: line, year: thisYear, options: options))
-                }
-            } catch {
-                parts.fail(error)
+        let parts = try database.concurrentMap(codes.count + 1) { database, task -> Part in
+            let report = Report(database: database)
+            // The quality checks first: the longest task.
+            guard task > 0 else { return .quality(try report.quality(options, scopeUnits: scopeUnits)) }
+            let code = indicatorCodes[task - 1]
+            let metric = catalog.metric(code: code)!
+            let line = try report.lineValues(indicator: code, filter: filter)
+            let thisYear = try Trends(database: database).rowsOfYear(indicator: code, year: options.year, filter: filter)
+            let hasFigures = thisYear.contains { $0.value != nil }
+            // Without --indicators, an indicator beyond the headline ones shows only with figures.
+            if options.indicators.isEmpty && !Self.headline.contains(code) && !hasFigures { return .section(nil) }
+            return .section(report.section(metric, line: line, year: thisYear, options: options))
+        }
+        var quality: [String: Any] = [:]
+        var sectionsByIndex: [[String: Any]?] = []
+        for part in parts {
+            switch part {
+            case let .quality(checks): quality = checks
+            case let .section(section): sectionsByIndex.append(section)
             }
         }
-        let (sectionsByIndex, quality) = try parts.result()
         var sections: [[String: Any]] = []
         var method: [[String: Any]] = []
         for (index, code) in codes.enumerated() {
@@ -130,42 +128,6 @@ public struct Report: Sendable {
             "zh": zh,
             "labels": labels(zh: zh),
         ]
-    }
-
-    /// What the report's two threads produce: the quality checks (task nil,
-    /// taken first: the longest) and one page per indicator, by index.
-    final class ReportParts: @unchecked Sendable {
-        private let lock = NSLock()
-        private var next = -1
-        private let count: Int
-        private var sections: [[String: Any]?]
-        private var quality: [String: Any] = [:]
-        private var error: (any Error)?
-
-        init(indicators: Int) {
-            count = indicators
-            sections = Array(repeating: nil, count: indicators)
-        }
-
-        /// nil when nothing is left (or a thread failed); .some(nil) for the quality checks.
-        func nextTask() -> Int?? {
-            lock.withLock {
-                guard error == nil, next < count else { return nil }
-                defer { next += 1 }
-                return .some(next < 0 ? nil : next)
-            }
-        }
-
-        func setSection(_ index: Int, _ section: [String: Any]) { lock.withLock { sections[index] = section } }
-        func setQuality(_ checks: [String: Any]) { lock.withLock { quality = checks } }
-        func fail(_ failure: any Error) { lock.withLock { if error == nil { error = failure } } }
-
-        func result() throws -> ([[String: Any]?], [String: Any]) {
-            try lock.withLock {
-                if let error { throw error }
-                return (sections, quality)
-            }
-        }
     }
 
     struct ScopeUnit {
