@@ -217,6 +217,13 @@ struct ZipEntryTests {
         #expect { try read(wrongSum) } throws: { "\($0)".contains("fails its CRC-32 check") }
         let tooLong = Self.archive(name: "xl/workbook.xml", method: 8, crc: Self.crc, data: Self.deflated, declaredSize: 4096)
         #expect { try read(tooLong) } throws: { "\($0)".contains("runs past the end of the file") }
+        // zlib is told a chunk holds as many bytes as were asked for: a short last
+        // chunk comes padded with zeros to that size, never shorter; past the end, an error.
+        let data = Data([1, 2, 3, 4, 5])
+        #expect(try ZipEntryBytes.chunk(of: data, at: 0, size: 8, name: "x") == Data([1, 2, 3, 4, 5, 0, 0, 0]))
+        #expect(try ZipEntryBytes.chunk(of: data, at: 3, size: 2, name: "x") == Data([4, 5]))
+        #expect(try ZipEntryBytes.chunk(of: data.dropFirst(2), at: 1, size: 4, name: "x") == Data([4, 5, 0, 0]))
+        #expect { try ZipEntryBytes.chunk(of: data, at: 5, size: 8, name: "x") } throws: { "\($0)".contains("ends before its stream does") }
     }
 }
 
