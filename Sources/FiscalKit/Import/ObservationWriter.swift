@@ -63,17 +63,15 @@ final class ObservationWriter {
     private let contest: Statement
     private let inputs: PeriodInputs
     private var periods = PeriodBuffer()
-    /// Interned basis → its place in PeriodInputs.bases: a handful, scanned
-    /// by address (cheaper than hashing, once per row).
-    private var basisIndexes: [(basis: UnsafePointer<CChar>, index: Int)] = []
+    /// Interned basis → its place in PeriodInputs.bases and whether it is
+    /// `reported`: a handful, scanned by address (cheaper than hashing, once per row).
+    private var bases: [(basis: UnsafePointer<CChar>, index: Int, isReported: Bool)] = []
 
     private(set) var conflictsCreated = 0
     private(set) var figures = 0
     private var counted: Set<ObservationKey> = []
     /// Rows of basis `reported`, recorded on the import (imports.reported).
     private var reportedFigures = 0
-    /// Interned basis → whether it is `reported`: a handful, scanned by address.
-    private var reportedBases: [(basis: UnsafePointer<CChar>, isReported: Bool)] = []
     /// The units and metrics the rows name, for ``finish()``'s reference check.
     private var referencedUnits: Set<Int64> = []
     private var referencedMetrics: Set<Int64> = []
@@ -125,13 +123,14 @@ final class ObservationWriter {
     /// import; `part` is an interned C string (csv, table, form …).
     func add(_ key: ObservationKey, value: Int64, part: UnsafePointer<CChar>, line: Int,
              rawText: UnsafeBufferPointer<UInt8>, unitIsNew: Bool, cell: String? = nil) throws {
-        if isReported(key.basis) { reportedFigures += 1 }
+        let basis = basisEntry(key.basis)
+        if basis.isReported { reportedFigures += 1 }
         if key.unitID != lastUnit { referencedUnits.insert(key.unitID); lastUnit = key.unitID }
         if key.metricID != lastMetric { referencedMetrics.insert(key.metricID); lastMetric = key.metricID }
         let hash = key.mixedHash
         let contested = try countConflict(key, hash: hash, value: value, unitIsNew: unitIsNew)
         bloom.insert(hash)
-        let slot = inputs.slot(metricID: key.metricID, basisIndex: basisIndex(key.basis))
+        let slot = inputs.slot(metricID: key.metricID, basisIndex: basis.index)
         periods.add(PeriodKey(unitID: key.unitID, year: key.year, quarter: key.quarter),
                     slot: contested ? nil : slot, value: value, width: inputs.columns.count)
         if periods.count >= PeriodBuffer.limit { try inputs.upsert(periods.drain(), in: db) }
@@ -158,13 +157,6 @@ final class ObservationWriter {
         sqlite3_clear_bindings(lookup.sqliteStatement)
         try checkReferences()
         try db.execute(sql: "UPDATE imports SET reported = ? WHERE id = ?", arguments: [reportedFigures, importID])
-    }
-
-    private func isReported(_ basis: UnsafePointer<CChar>) -> Bool {
-        for entry in reportedBases where entry.basis == basis { return entry.isReported }
-        let reported = String(cString: basis) == Basis.reported.rawValue
-        reportedBases.append((basis, reported))
-        return reported
     }
 
     /// The foreign keys of the rows written, checked once per distinct id: a
@@ -220,11 +212,12 @@ final class ObservationWriter {
         try PeriodInputs.rebuild(db)
     }
 
-    private func basisIndex(_ basis: UnsafePointer<CChar>) -> Int {
-        for entry in basisIndexes where entry.basis == basis { return entry.index }
-        let index = PeriodInputs.bases.firstIndex(of: String(cString: basis)) ?? -1
-        basisIndexes.append((basis, index))
-        return index
+    private func basisEntry(_ basis: UnsafePointer<CChar>) -> (index: Int, isReported: Bool) {
+        for entry in bases where entry.basis == basis { return (entry.index, entry.isReported) }
+        let name = String(cString: basis)
+        let entry = (basis: basis, index: PeriodInputs.bases.firstIndex(of: name) ?? -1, isReported: name == Basis.reported.rawValue)
+        bases.append(entry)
+        return (entry.index, entry.isReported)
     }
 
     /// Counts a new disagreement; returns whether the key was stated before

@@ -120,10 +120,7 @@ public enum SVGChart {
             svg += "<text class=\"value\" x=\"\(f(x(maxTick) + 6))\" y=\"\(f(y + rowHeight - 6))\">\(escape(bar.valueText))</text></g>"
         }
         svg += "<line class=\"axis\" x1=\"\(f(x(0)))\" y1=\"\(f(top))\" x2=\"\(f(x(0)))\" y2=\"\(f(plotBottom))\"/></svg>"
-        // A copy of exactly its size: grown by appends, the string holds up to
-        // twice its bytes, and a province's report keeps forty of these
-        // (3 MB each) until the page is rendered.
-        return svg.utf8.withContiguousStorageIfAvailable { String(decoding: $0, as: UTF8.self) } ?? svg
+        return svg
     }
 
     /// A line over the years; a missing year leaves a gap, never a 0.
