@@ -13,6 +13,35 @@
 -- its budget). Values are compared at 9 decimals, so 90 % computed as
 -- 90.00000000000001 is 90 %.
 
+-- view: score_inputs
+-- The values the rules name — their indicators and zero_when indicators — one
+-- row per unit, year, quarter and indicator, with the reason when there is no
+-- value. Derived indicators come from derived_indicator_values (not
+-- indicator_values, whose raw-metric branch would scan every observation); a
+-- rule naming a raw metric reads its final figure, metrics first, with the
+-- reason 'needs <code>' when the unit-year has none. score_items scores these;
+-- `fiscal score` reads them and applies the same rules in Swift
+-- (Query/ScoreEngine.swift), held equal to score_items by the tests.
+--   SELECT * FROM score_inputs WHERE year = 2024 AND quarter = 0 AND unit_id = 1;
+CREATE VIEW score_inputs AS
+WITH wanted AS (
+    SELECT indicator FROM scoring_rules
+    UNION
+    SELECT zero_indicator FROM scoring_rules WHERE zero_indicator IS NOT NULL
+)
+SELECT unit_id, year, quarter, indicator, value, reason
+FROM derived_indicator_values
+WHERE indicator IN (SELECT indicator FROM wanted)
+UNION ALL
+SELECT p.unit_id, p.year, p.quarter, m.code, o.value_e6 / 1000000.0,
+       CASE WHEN o.id IS NULL THEN 'needs ' || m.code END
+FROM metrics m
+CROSS JOIN period_inputs p
+LEFT JOIN observations o
+       ON o.unit_id = p.unit_id AND o.year = p.year AND o.quarter = p.quarter
+      AND o.metric_id = m.id AND o.basis = 'final' AND o.superseded = 0
+WHERE m.kind = 'raw' AND m.code IN (SELECT indicator FROM wanted);
+
 -- view: score_items
 -- One row per unit, year and item: the indicator's value, the points by the
 -- rule (NULL when the row cannot be scored, with the note saying why), the
@@ -26,20 +55,12 @@ WITH rule_items AS (
     FROM scoring_rules
     GROUP BY item
 ),
-wanted AS (
-    SELECT indicator FROM rule_items
-    UNION
-    SELECT zero_indicator FROM rule_items WHERE zero_indicator IS NOT NULL
-),
--- The values the rules name, one row per unit, year and item: the rule's
--- indicator and its zero_when indicator are picked from the unit-year's
--- values by window functions. Windows, not GROUP BY, a JSON object per
--- unit-year or a materialized table of values: SQLite pushes a query's `year`
--- filter down through a window's PARTITION BY columns into period_inputs'
--- key, and through none of the others. The derived indicators come from
--- derived_indicator_values (not indicator_values, whose raw-metric branch
--- would scan every observation); a rule naming a raw metric reads its final
--- figure, metrics first, with a reason when the unit-year has none.
+-- The values the rules name (score_inputs), one row per unit, year and item:
+-- the rule's indicator and its zero_when indicator are picked from the
+-- unit-year's values by window functions. Windows, not GROUP BY, a JSON object
+-- per unit-year or a materialized table of values: SQLite pushes a query's
+-- `year` filter down through a window's PARTITION BY columns into
+-- period_inputs' key, and through none of the others.
 rated AS (
     SELECT unit_id, year, item, name_zh, names_key, indicator, max_points, absolute, position,
            zero_indicator, zero_operator, zero_value, value, reason, zero_actual, zero_reason,
@@ -57,20 +78,7 @@ rated AS (
                max(CASE WHEN v.indicator = r.zero_indicator THEN v.value END) OVER unit_year_item AS zero_actual,
                max(CASE WHEN v.indicator = r.zero_indicator THEN v.reason END) OVER unit_year_item AS zero_reason,
                row_number() OVER unit_year_item AS n
-        FROM (
-            SELECT unit_id, year, quarter, indicator, value, reason
-            FROM derived_indicator_values
-            WHERE indicator IN (SELECT indicator FROM wanted)
-            UNION ALL
-            SELECT p.unit_id, p.year, p.quarter, m.code, o.value_e6 / 1000000.0,
-                   CASE WHEN o.id IS NULL THEN 'needs ' || m.code END
-            FROM metrics m
-            CROSS JOIN period_inputs p
-            LEFT JOIN observations o
-                   ON o.unit_id = p.unit_id AND o.year = p.year AND o.quarter = p.quarter
-                  AND o.metric_id = m.id AND o.basis = 'final' AND o.superseded = 0
-            WHERE m.kind = 'raw' AND m.code IN (SELECT indicator FROM wanted)
-        ) v
+        FROM score_inputs v
         -- values first: each value row meets the few rules that name it
         CROSS JOIN rule_items r
         WHERE v.quarter = 0 AND (r.indicator = v.indicator OR r.zero_indicator = v.indicator)

@@ -35,7 +35,7 @@ struct QueryLibraryTests {
         #expect(Set(library.queries.map(\.name)).count == library.queries.count)
         #expect(library.views.map(\.name) == [
             "observation_details", "observation_precedence", "facts", "conflicts", "indicator_parts", "derived_indicator_values", "indicator_values",
-            "indicator_trend", "reported_vs_computed", "score_items", "score_totals",
+            "indicator_trend", "reported_vs_computed", "score_inputs", "score_items", "score_totals",
         ])
         for view in library.views { #expect(view.sql.contains("\nCREATE VIEW \(view.name) AS\n")) }
     }

@@ -109,59 +109,149 @@ enum TerminalTable {
     /// sentence a figure was read from); CSV, JSON and Markdown keep all of it.
     static let maxTextWidth = 60
 
-    /// Each cell's text is made and measured once, and the lines are written
-    /// into one byte buffer: at province scale (80,000 rows of `fiscal score`)
-    /// joining padded strings per cell was a quarter of the command (perf,
-    /// BENCHMARKS.md).
-    static func render(_ table: ResultTable) -> String {
-        let columnCount = table.columns.count
-        var texts: [String] = []
+    /// Each cell's text is made and measured once, its bytes kept in one
+    /// buffer, and the lines are written into another: at province scale
+    /// (80,000 rows of `fiscal score`) joining padded strings per cell was a
+    /// quarter of the command, and an array of a String per cell half of
+    /// what remained (perf, BENCHMARKS.md). A large table is measured and
+    /// written in two halves on two threads (the machines have two cores);
+    /// only the columns' widths are shared between the halves.
+    static func render(_ table: ResultTable, translated: ResultTable.Translation? = nil) -> String {
+        let columns = translated?.headers ?? table.columns
+        let columnCount = columns.count
+        let halves = table.rows.count >= 20_000 && columnCount > 0 ? 2 : 1
+        let bounds = (0...halves).map { table.rows.count * $0 / halves }
+        let measured = inParallel(halves) { half in
+            Measured(table.rows[bounds[half]..<bounds[half + 1]], columnCount: columnCount, translated: translated)
+        }
+        var widths = columns.map { DisplayWidth.of($0) }
+        for part in measured { widths = zip(widths, part.widths).map { max($0, $1) } }
+        let rightAligned = (0..<columnCount).map { column in
+            measured.contains { $0.anyNumber[column] } && measured.allSatisfy { $0.onlyNumbers[column] }
+        }
+        let layout = Layout(widths: widths, rightAligned: rightAligned)
+        var output: [UInt8] = []
+        for (index, header) in columns.enumerated() { layout.cell(index, ArraySlice(header.utf8), width: DisplayWidth.of(header), into: &output) }
+        layout.endLine(&output)
+        for (index, width) in widths.enumerated() {
+            layout.cell(index, ArraySlice(String(repeating: "─", count: width).utf8), width: width, into: &output)
+        }
+        layout.endLine(&output, trimmed: false)
+        for lines in inParallel(halves, { half in layout.lines(measured[half]) }) { output.append(contentsOf: lines) }
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    /// `work(i)` for i below `count` (1 or 2), the second on another thread; results in order.
+    static func inParallel<T>(_ count: Int, _ work: @Sendable (Int) -> T) -> [T] {
+        guard count > 1 else { return (0..<count).map(work) }
+        let results = ConcurrentResults<T>(count: count)
+        DispatchQueue.concurrentPerform(iterations: count) { index in results.set(index, work(index)) }
+        return try! results.values()  // no work here throws
+    }
+
+    /// A run of rows' texts as bytes, their display widths, and what the run says of each column.
+    struct Measured: Sendable {
+        /// cell i's bytes are texts[ends[i - 1] ..< ends[i]]
+        var texts: [UInt8] = []
+        var ends: [Int] = []
         var textWidths: [Int] = []
-        texts.reserveCapacity(table.rows.count * columnCount)
-        textWidths.reserveCapacity(table.rows.count * columnCount)
-        var widths = table.columns.map { DisplayWidth.of($0) }
-        var anyNumber = [Bool](repeating: false, count: columnCount)
-        var onlyNumbers = [Bool](repeating: true, count: columnCount)
-        for row in table.rows {
-            for (index, cell) in row.enumerated() {
-                var text = cell.displayText
-                var width = DisplayWidth.of(text)
-                switch cell {
-                case .text:
-                    onlyNumbers[index] = false
-                    if width > maxTextWidth { text = cut(text, to: maxTextWidth); width = DisplayWidth.of(text) }
-                case .missing: break
-                default: anyNumber[index] = true
+        var widths: [Int]
+        var anyNumber: [Bool]
+        var onlyNumbers: [Bool]
+        let columnCount: Int
+
+        init(_ rows: ArraySlice<[ResultTable.Cell]>, columnCount: Int, translated: ResultTable.Translation?) {
+            self.columnCount = columnCount
+            widths = Array(repeating: 0, count: columnCount)
+            anyNumber = Array(repeating: false, count: columnCount)
+            onlyNumbers = Array(repeating: true, count: columnCount)
+            let cellCount = rows.count * columnCount
+            texts.reserveCapacity(cellCount * 8)
+            ends.reserveCapacity(cellCount)
+            textWidths.reserveCapacity(cellCount)
+            // A column repeats its text row after row (a unit's name over its
+            // items): the width of the text above is taken when the bytes match.
+            var above = [Range<Int>](repeating: 0..<0, count: columnCount)
+            var aboveWidth = [Int](repeating: 0, count: columnCount)
+            for row in rows {
+                for (index, cell) in row.enumerated() {
+                    var text = cell.displayText
+                    if let translated, case let .text(code) = cell, let name = translated.value(index, code) { text = name }
+                    let start = texts.count
+                    texts.append(contentsOf: text.utf8)
+                    var width: Int
+                    let previous = above[index]
+                    if previous.count == texts.count - start && texts.withUnsafeBufferPointer({ bytes in
+                        memcmp(bytes.baseAddress! + previous.lowerBound, bytes.baseAddress! + start, previous.count) == 0
+                    }) {
+                        width = aboveWidth[index]
+                    } else {
+                        width = DisplayWidth.of(text)
+                        if case .text = cell, width > maxTextWidth {
+                            texts.removeSubrange(start...)
+                            text = cut(text, to: maxTextWidth)
+                            texts.append(contentsOf: text.utf8)
+                            width = DisplayWidth.of(text)
+                        }
+                        above[index] = start..<texts.count
+                        aboveWidth[index] = width
+                    }
+                    switch cell {
+                    case .text: onlyNumbers[index] = false
+                    case .missing: break
+                    default: anyNumber[index] = true
+                    }
+                    ends.append(texts.count)
+                    textWidths.append(width)
+                    widths[index] = max(widths[index], width)
                 }
-                texts.append(text)
-                textWidths.append(width)
-                widths[index] = max(widths[index], width)
             }
         }
-        let rightAligned = (0..<columnCount).map { anyNumber[$0] && onlyNumbers[$0] }
-        var output: [UInt8] = []
-        output.reserveCapacity(texts.reduce(0) { $0 + $1.utf8.count } + table.rows.count * (widths.reduce(0, +) + 2 * columnCount))
-        func line(_ cells: some Sequence<(text: String, width: Int)>, trimmed: Bool = true) {
-            for (index, cell) in cells.enumerated() {
-                if index > 0 { output.append(contentsOf: [0x20, 0x20]) }
-                let padding = widths[index] - cell.width
-                if rightAligned[index] {
-                    output.append(contentsOf: repeatElement(0x20, count: padding))
-                    output.append(contentsOf: cell.text.utf8)
-                } else {
-                    output.append(contentsOf: cell.text.utf8)
-                    output.append(contentsOf: repeatElement(0x20, count: padding))
-                }
+    }
+
+    /// The columns' widths and alignment, and how a line is written with them.
+    struct Layout: Sendable {
+        let widths: [Int]
+        let rightAligned: [Bool]
+        let spaces: [UInt8]
+
+        init(widths: [Int], rightAligned: [Bool]) {
+            self.widths = widths
+            self.rightAligned = rightAligned
+            spaces = Array(repeating: 0x20, count: (widths.max() ?? 0) + 2)
+        }
+
+        func cell(_ index: Int, _ bytes: ArraySlice<UInt8>, width: Int, into output: inout [UInt8]) {
+            if index > 0 { output.append(contentsOf: spaces[0..<2]) }
+            let padding = widths[index] - width
+            if rightAligned[index] {
+                output.append(contentsOf: spaces[0..<padding])
+                output.append(contentsOf: bytes)
+            } else {
+                output.append(contentsOf: bytes)
+                output.append(contentsOf: spaces[0..<padding])
             }
+        }
+
+        func endLine(_ output: inout [UInt8], trimmed: Bool = true) {
             while trimmed && output.last == 0x20 { output.removeLast() }
             output.append(0x0A)
         }
-        line(zip(table.columns, table.columns.map { DisplayWidth.of($0) }).lazy.map { (text: $0, width: $1) })
-        line(widths.lazy.map { (text: String(repeating: "─", count: $0), width: $0) }, trimmed: false)
-        for start in stride(from: 0, to: texts.count, by: max(columnCount, 1)) {
-            line((start..<start + columnCount).lazy.map { (text: texts[$0], width: textWidths[$0]) })
+
+        func lines(_ part: Measured) -> [UInt8] {
+            var output: [UInt8] = []
+            output.reserveCapacity(part.texts.count + part.ends.count / max(part.columnCount, 1) * (widths.reduce(0, +) + 2 * widths.count))
+            var start = 0
+            for first in stride(from: 0, to: part.ends.count, by: max(part.columnCount, 1)) {
+                for index in 0..<part.columnCount {
+                    let end = part.ends[first + index]
+                    cell(index, part.texts[start..<end], width: part.textWidths[first + index], into: &output)
+                    start = end
+                }
+                endLine(&output)
+            }
+            return output
         }
-        return String(decoding: output, as: UTF8.self)
     }
 
     static func cut(_ text: String, to width: Int) -> String {
@@ -271,13 +361,16 @@ enum JSONWriter {
 
 /// A GitHub-flavoured Markdown table; numbers right-aligned.
 enum MarkdownWriter {
-    static func render(_ table: ResultTable) -> String {
+    static func render(_ table: ResultTable, translated: ResultTable.Translation? = nil) -> String {
         func escape(_ text: String) -> String { text.replacingOccurrences(of: "|", with: "\\|") }
         let numeric = table.columns.indices.map { index in table.rows.contains { $0[index].isNumeric } }
-        var lines = ["| " + table.columns.map(escape).joined(separator: " | ") + " |"]
+        var lines = ["| " + (translated?.headers ?? table.columns).map(escape).joined(separator: " | ") + " |"]
         lines.append("|" + numeric.map { $0 ? " ---: |" : " --- |" }.joined())
         for row in table.rows {
-            lines.append("| " + row.map { escape($0.displayText) }.joined(separator: " | ") + " |")
+            lines.append("| " + row.enumerated().map { index, cell in
+                if let translated, case let .text(code) = cell, let name = translated.value(index, code) { return escape(name) }
+                return escape(cell.displayText)
+            }.joined(separator: " | ") + " |")
         }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -289,20 +382,20 @@ extension ResultTable {
     /// scripts do not break when someone passes --lang.
     public func rendered(as format: OutputFormat, language: Language) -> String {
         guard format == .table || format == .markdown else { return rendered(as: format) }
-        var translated = self
-        translated.columns = language.headers(columns)
         // Names too: a unit's kind, and the words of a few yes/no columns.
-        if language == .zh {
-            for (position, column) in columns.enumerated() where Self.namedColumns.contains(column) {
-                for index in translated.rows.indices {
-                    guard case let .text(code) = translated.rows[index][position] else { continue }
-                    if let chinese = Self.chineseValue(column: column, code: code) {
-                        translated.rows[index][position] = .text(chinese)
-                    }
-                }
-            }
+        // Given to the writer as it writes each cell, not written into a copy
+        // of the rows: that copied every row (80,000 for `fiscal score`).
+        let named = language == .zh ? columns.map { Self.namedColumns.contains($0) ? $0 : nil } : columns.map { _ in nil }
+        let translation = Translation(headers: language.headers(columns)) { position, code in
+            named[position].flatMap { Self.chineseValue(column: $0, code: code) }
         }
-        return translated.rendered(as: format)
+        return format == .table ? TerminalTable.render(self, translated: translation) : MarkdownWriter.render(self, translated: translation)
+    }
+
+    /// Headers in a language, and the name in it of a text cell's code (nil: as it is).
+    struct Translation: Sendable {
+        var headers: [String]
+        var value: @Sendable (_ column: Int, _ code: String) -> String?
     }
 
     /// The columns whose values have Chinese names (``chineseValue(column:code:)``).
