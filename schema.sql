@@ -366,3 +366,15 @@ CREATE INDEX observations_restated ON observations(year, unit_id, quarter, metri
 -- differ from the recomputed ones with one seek per period shown — a third of
 -- a province trend — and skips them all when no import stored any.
 ALTER TABLE imports ADD COLUMN reported INTEGER;
+
+-- migration: v9-setup-stamp
+-- The fingerprint of the binary (its schema, queries and catalogues) that last
+-- completed this file's setup: migrations applied, views installed, every
+-- catalogue name and the scoring rules present. A reading command of the same
+-- binary compares this one row instead of reading the catalogue back and
+-- parsing its own (a tenth of a `fiscal rank`); any other value, or none, and
+-- it checks everything as before.
+CREATE TABLE setup_stamp (
+    id          INTEGER PRIMARY KEY CHECK (id = 1),
+    fingerprint TEXT NOT NULL
+);

@@ -11,8 +11,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 old=${1:?usage: bench-compare.sh OLD_FISCAL [COUNTIES]}; counties=${2:-186}
 [ -x /usr/bin/time ] || { apt-get update -qq && apt-get install -y -qq time; }
-swift build -c release 2>&1 | tail -1
-new="$(swift build -c release --show-bin-path)/fiscal"
+swift build -c release --static-swift-stdlib 2>&1 | tail -1
+new="$(swift build -c release --static-swift-stdlib --show-bin-path)/fiscal"
 w=${BENCH_DIR:-$(mktemp -d)}; mkdir -p "$w"
 [ -d "$w/csv" ] || "$new" sample --out "$w/csv" --counties "$counties" >/dev/null
 t() { /usr/bin/time -f "%e %M" -o "$w/t" "$@" >"$w/out" 2>"$w/err" || { cat "$w/err"; exit 1; }; read -r s kb <"$w/t"; echo -n "$s ($((kb / 1024)) MiB)"; }

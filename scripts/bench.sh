@@ -19,8 +19,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v sqlite3 >/dev/null || { apt-get update -qq && apt-get install -y -qq sqlite3; }
 [ -x /usr/bin/time ] || { apt-get update -qq && apt-get install -y -qq time; }
-swift build -c release 2>&1 | tail -1
-fiscal="$(swift build -c release --show-bin-path)/fiscal"
+swift build -c release --static-swift-stdlib 2>&1 | tail -1
+fiscal="$(swift build -c release --static-swift-stdlib --show-bin-path)/fiscal"
 work=${BENCH_DIR:-$(mktemp -d)}
 mkdir -p "$work"
 

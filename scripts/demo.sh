@@ -6,8 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-sample-out}
-swift build -c release 2>&1 | tail -1
-fiscal="$(swift build -c release --show-bin-path)/fiscal"
+swift build -c release --static-swift-stdlib 2>&1 | tail -1
+fiscal="$(swift build -c release --static-swift-stdlib --show-bin-path)/fiscal"
 rm -rf "$out" && mkdir -p "$out"
 export FISCAL_DB="$out/fiscal.sqlite"
 "$fiscal" sample --out "$out/csv" >/dev/null

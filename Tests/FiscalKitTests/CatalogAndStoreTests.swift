@@ -156,7 +156,7 @@ struct CatalogAndStoreTests {
         }
         #expect(journal == "wal")
         #expect(foreignKeys == 1)
-        #expect(try database.schemaVersion() == "v8-reported-count")
+        #expect(try database.schemaVersion() == "v9-setup-stamp")
         #expect(try database.count("metrics") == 56 + 21)    // raw metrics and indicators
         // Reopening applies nothing twice and keeps the catalogue as it is.
         let again = try FiscalDatabase.open(path: database.path)
@@ -171,10 +171,31 @@ struct CatalogAndStoreTests {
             try db.execute(sql: "DELETE FROM metrics WHERE code = 'other_funds'")
             // An older binary's formula text (before supported_in_service/retired).
             try db.execute(sql: "UPDATE metrics SET formula = 'resident_population ÷ supported_population' WHERE code = 'supported_ratio'")
+            // An older binary stamped its own fingerprint (or none, before v9-setup-stamp).
+            try db.execute(sql: "UPDATE setup_stamp SET fingerprint = 'older'")
         }
         let reader = try FiscalDatabase.open(path: database.path, readOnly: true)
         #expect(try reader.catalog().metric(named: "其他资金")?.code == "other_funds")
         #expect(try reader.catalog().metric(code: "supported_ratio")?.formula?.contains("supported_in_service + supported_retired") == true)
+        // Set up again, and stamped with this binary's fingerprint.
+        #expect(try reader.queue.read { try FiscalDatabase.setupStamp($0) } == FiscalDatabase.setupFingerprint)
+    }
+
+    @Test("a writer stamps the file with what set it up; a reader of the same binary trusts the stamp, of another checks")
+    func setupStamp() throws {
+        let database = try scratch.database()
+        #expect(try database.queue.read { try FiscalDatabase.setupStamp($0) } == FiscalDatabase.setupFingerprint)
+        #expect(FiscalDatabase.setupFingerprint.count == 64)
+        // A name removed behind fiscal's back (sqlite3): a reader of the binary that
+        // stamped the file does not read the catalogue back, so it stays missing …
+        try database.queue.write { db in try db.execute(sql: "DELETE FROM metric_names WHERE metric = 'other_funds'") }
+        let names = "SELECT count(*) FROM metric_names WHERE metric = 'other_funds'"
+        #expect(try FiscalDatabase.open(path: database.path, readOnly: true).queue.read { try Int.fetchOne($0, sql: names) } == 0)
+        // … and a file without a stamp (made before v9-setup-stamp) is checked and set up.
+        try database.queue.write { db in try db.execute(sql: "DELETE FROM setup_stamp") }
+        let reader = try FiscalDatabase.open(path: database.path, readOnly: true)
+        #expect(try reader.queue.read { try Int.fetchOne($0, sql: names) } ?? 0 > 0)
+        #expect(try reader.queue.read { try FiscalDatabase.setupStamp($0) } == FiscalDatabase.setupFingerprint)
     }
 
     @Test("a database of an earlier schema is migrated on open, its data kept")
@@ -186,7 +207,7 @@ struct CatalogAndStoreTests {
             try db.execute(sql: "INSERT INTO units(name, name_key, core_key, kind) VALUES ('白仓镇', '白仓镇', '白仓镇', 'township')")
         }
         let reader = try FiscalDatabase.open(path: path, readOnly: true)
-        #expect(try reader.schemaVersion() == "v8-reported-count")
+        #expect(try reader.schemaVersion() == "v9-setup-stamp")
         #expect(try reader.count("units") == 1)
         #expect(try reader.count("indicator_values") == 0)
     }
@@ -211,7 +232,7 @@ struct CatalogAndStoreTests {
                 """)
         }
         let database = try FiscalDatabase.open(path: path)
-        #expect(try database.schemaVersion() == "v8-reported-count")
+        #expect(try database.schemaVersion() == "v9-setup-stamp")
         let cost = try database.queue.read { db in
             try Int64.fetchAll(db, sql: "SELECT value_e6 FROM facts WHERE metric = 'nontax_collection_cost'")
         }

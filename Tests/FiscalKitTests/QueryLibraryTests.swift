@@ -93,6 +93,7 @@ struct QueryLibraryTests {
                     -1.0 AS value, NULL AS reason FROM period_inputs;
                 CREATE VIEW indicator_inputs AS SELECT 1 AS one;
                 UPDATE installed_queries SET sha256 = 'older';
+                UPDATE setup_stamp SET fingerprint = 'older';
                 """)
         }
         #expect(try database.queue.read { try Double.fetchOne($0, sql: rate) } == -1)

@@ -151,6 +151,7 @@ struct ScoreEngineTests {
                 let engine = try scores.totals(year: year, kind: kind, region: nil)
                 let sql = try database.queue.read { db in try scores.sqlTotals(year: year, kind: kind, region: nil, db) }
                 #expect(engine == sql.sorted { $0.unit.utf8.lexicographicallyPrecedes($1.unit.utf8) }, "\(context) totals \(year)")
+                #expect(try scores.totals(year: year, kind: kind, region: nil, parallel: false) == engine)
             }
         }
         return rows

@@ -153,7 +153,8 @@ struct ScoreEngine: Sendable {
 
     /// The unit-years of `years` whose unit passes `unitPasses`, in the score
     /// query's order (unit name, year), each with its items and sums.
-    func unitYears(_ db: Database, years: ClosedRange<Int>, unitIDs: ClosedRange<Int64> = Int64.min...Int64.max,
+    /// `keepItems: false` keeps only the sums (the report's totals, for less memory).
+    func unitYears(_ db: Database, years: ClosedRange<Int>, unitIDs: ClosedRange<Int64> = Int64.min...Int64.max, keepItems: Bool = true,
                    unitPasses: (_ id: Int64, _ region: String?, _ kind: String) -> Bool) throws -> [UnitYear] {
         // Units by position in the order of their names, as SQLite's BINARY
         // collation sorts them (the score query's order); whether each passes
@@ -274,7 +275,7 @@ struct ScoreEngine: Sendable {
                 if item.value != nil { unitYear.withValue += 1 }
                 if item.hasSheetRow { unitYear.sheetRows += 1 }
             }
-            unitYear.items = scored.compactMap { $0 }
+            if keepItems { unitYear.items = scored.compactMap { $0 } }
             result.append(unitYear)
         }
         return result
@@ -285,17 +286,22 @@ struct ScoreEngine: Sendable {
     /// (FiscalDatabase.concurrentMap): reading the values and applying the
     /// rules take a province's year 0.16 s on one. The same unit-years in the
     /// same order.
-    static func unitYears(_ database: FiscalDatabase, years: ClosedRange<Int>,
+    /// `parallel: false` keeps to this connection: for a caller already on
+    /// one of two busy threads (the report's quality checks).
+    static func unitYears(_ database: FiscalDatabase, years: ClosedRange<Int>, parallel: Bool = true, keepItems: Bool = true,
                           unitPasses: @escaping @Sendable (_ id: Int64, _ region: String?, _ kind: String) -> Bool) throws -> [UnitYear]? {
         let (engine, ids) = try database.queue.read { db in
             (try ScoreEngine(db), try Row.fetchOne(db, sql: "SELECT min(id), max(id) FROM units").map { ($0[0] as Int64?, $0[1] as Int64?) })
         }
         guard let engine else { return nil }
+        guard parallel else {
+            return try database.queue.read { db in try engine.unitYears(db, years: years, keepItems: keepItems, unitPasses: unitPasses) }
+        }
         guard let (low, high) = ids, let low, let high else { return [] }
         let middle = low + (high - low) / 2
         let halves = [low...middle, (middle + 1)...max(high, middle + 1)]
         let parts = try database.concurrentMap(2) { store, half in
-            try store.queue.read { db in try engine.unitYears(db, years: years, unitIDs: halves[half], unitPasses: unitPasses) }
+            try store.queue.read { db in try engine.unitYears(db, years: years, unitIDs: halves[half], keepItems: keepItems, unitPasses: unitPasses) }
         }
         return (parts[0] + parts[1]).sorted { $0.rank != $1.rank ? $0.rank < $1.rank : $0.year < $1.year }
     }

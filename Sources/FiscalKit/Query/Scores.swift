@@ -123,9 +123,11 @@ public struct Scores {
     /// in the order of the units' names, without building the items' table:
     /// `fiscal report` shows the ten most generous self-scores. ScoreEngine's
     /// sums (queries/scoring.sql's score_values when the stored rules overlap).
-    public func totals(year: Int, kind: UnitKind?, region: String?) throws -> [Total] {
+    /// `parallel: false` reads on this connection only (see ScoreEngine).
+    public func totals(year: Int, kind: UnitKind?, region: String?, parallel: Bool = true) throws -> [Total] {
         let unitPasses = try database.queue.read { db in try Self.unitFilter(Filter(year: year, kind: kind, region: region), db) }
-        guard let unitYears = try ScoreEngine.unitYears(database, years: year...year, unitPasses: unitPasses) else {
+        guard let unitYears = try ScoreEngine.unitYears(database, years: year...year, parallel: parallel, keepItems: false,
+                                                              unitPasses: unitPasses) else {
             return try database.queue.read { db in try sqlTotals(year: year, kind: kind, region: region, db) }
         }
         return unitYears.filter(\.listed).map {

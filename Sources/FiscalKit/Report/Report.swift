@@ -313,7 +313,8 @@ public struct Report: Sendable {
         let reported = try StoreQueries(database: database).reportedValues(StoreQueries.FactFilter(years: [options.year]))
             .filter { inScope.contains($0.unit) && $0.finding == .differs }
             .sorted { abs($0.difference ?? 0) > abs($1.difference ?? 0) }
-        let totals = try Scores(database: database).totals(year: options.year, kind: options.kind, region: options.region)
+        // on one connection: this runs on one of the pages' two busy threads
+        let totals = try Scores(database: database).totals(year: options.year, kind: options.kind, region: options.region, parallel: false)
             .compactMap { total in total.difference.map { (total.unit, $0, total) } }
             .sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
         return [

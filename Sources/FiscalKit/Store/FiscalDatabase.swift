@@ -1,4 +1,5 @@
 import Foundation
+import Crypto
 import GRDB
 
 /// The fiscal SQLite database: one file, WAL mode, foreign keys on, a busy
@@ -60,6 +61,7 @@ public final class FiscalDatabase: Sendable {
                 // binary may ship more). A database of a newer fiscal is read
                 // as it is: this binary never rewrites its views.
                 let (current, superseded, migrated) = try queue.read { db in
+                    if try setupStamp(db) == setupFingerprint { return (true, false, true) }
                     let migrated = try migrator.hasCompletedMigrations(db)
                     return (try migrated && QueryLibrary.embedded.isInstalled(db) && catalogIsComplete(db) && hasScoringRules(db),
                             try migrator.hasBeenSuperseded(db), migrated)
@@ -88,7 +90,29 @@ public final class FiscalDatabase: Sendable {
         let database = FiscalDatabase(path: path, queue: queue, isReadOnly: false)
         try database.seedCatalog()
         try database.seedScoringRules()
+        try queue.write { db in
+            try db.execute(sql: "INSERT OR REPLACE INTO setup_stamp(id, fingerprint) VALUES (1, ?)", arguments: [setupFingerprint])
+        }
         return database
+    }
+
+    /// What this binary sets a file up from — schema.sql, queries/, the
+    /// metric and indicator catalogues, the scoring rules — as one SHA-256:
+    /// stored in setup_stamp once a writer has set the file up with them.
+    static let setupFingerprint: String = {
+        var hash = SHA256()
+        for bytes in [PackageResources.schema_sql, PackageResources.metrics_csv, PackageResources.indicators_csv,
+                      PackageResources.scoring_rules_csv] + QueryLibrary.files.map(\.bytes) {
+            hash.update(data: bytes)
+            hash.update(data: [0])
+        }
+        return hash.finalize().map { String(format: "%02x", $0) }.joined()
+    }()
+
+    /// The fingerprint a writer stamped on the file; nil before v9-setup-stamp or before any stamp.
+    static func setupStamp(_ db: Database) throws -> String? {
+        guard try db.tableExists("setup_stamp") else { return nil }
+        return try String.fetchOne(db, sql: "SELECT fingerprint FROM setup_stamp WHERE id = 1")
     }
 
     /// Where a read-only connection opens `path`. A WAL database needs its
