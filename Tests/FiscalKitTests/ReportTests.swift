@@ -54,6 +54,26 @@ struct ReportTests {
         for value in values { #expect(SVGChart.f(value) == String(format: "%.1f", value), "\(value)") }
     }
 
+    @Test("grouped figures: by hand, and the integer path equal to printf's")
+    func groupedFigures() {
+        #expect(ReportNumber.grouped(1234567.891) == "1,234,567.89")
+        #expect(ReportNumber.grouped(0.005) == "0.01")          // half away from zero
+        #expect(ReportNumber.grouped(-0.004) == "0.00")         // rounds to zero: no sign
+        #expect(ReportNumber.grouped(-1234.5, decimals: 0) == "-1,235")
+        #expect(ReportNumber.grouped(7, decimals: 3) == "7.000")
+        #expect(ReportNumber.grouped(0.07) == "0.07")
+        var generator = SystemRandomNumberGenerator()
+        var values: [Double] = [0, -0.0, 0.125, 2.675, 1e12, -999_999.995, 1e16, .infinity, .nan, 123_456_789.015]
+        for _ in 0..<20_000 { values.append(Double.random(in: -5e6...5e6, using: &generator)) }
+        for _ in 0..<2_000 { values.append(Double(Int.random(in: -100_000...100_000, using: &generator)) / 1000) }
+        for value in values {
+            for decimals in [0, 1, 2, 4] {
+                #expect(ReportNumber.grouped(value, decimals: decimals) == ReportNumber.groupedByFormat(value, decimals: decimals),
+                        "\(value) \(decimals)")
+            }
+        }
+    }
+
     @Test("ticks at 1, 2 or 5 × 10ⁿ covering the values; labels as wide as CJK needs")
     func ticks() {
         #expect(SVGChart.niceTicks(low: 0, high: 27.72) == [0, 5, 10, 15, 20, 25, 30])

@@ -110,9 +110,11 @@ public struct TrendExport {
 
     /// Writes beside the target and renames over it: readers see the old file
     /// or the new one, never half of one. The contents go through `write`'s
-    /// sink (false: a write failed, and nothing is renamed); returns their SHA-256.
+    /// sink (false: a write failed, and nothing is renamed); returns their
+    /// SHA-256 (empty with `hashing: false`: the report's 40 MB page needs none).
     @discardableResult
-    static func replace(_ path: String, write: (@escaping (UnsafeRawBufferPointer) -> Bool) throws -> Bool) throws -> String {
+    static func replace(_ path: String, hashing: Bool = true,
+                        write: (@escaping (UnsafeRawBufferPointer) -> Bool) throws -> Bool) throws -> String {
         // Beside the target (a bare name: in the current folder), named for this
         // process, so that two runs writing one file do not share a temporary.
         let folder = (path as NSString).deletingLastPathComponent
@@ -122,7 +124,7 @@ public struct TrendExport {
         defer { close(descriptor) }
         var hasher = SHA256()
         let complete = try write { bytes in
-            hasher.update(bufferPointer: bytes)
+            if hashing { hasher.update(bufferPointer: bytes) }
             return RowStream.writeAll(bytes, to: descriptor)
         }
         guard complete else {
@@ -133,7 +135,7 @@ public struct TrendExport {
         if rename(temporary, path) != 0 {
             throw FiscalError.file(path, String(cString: strerror(errno)))
         }
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return hashing ? hasher.finalize().map { String(format: "%02x", $0) }.joined() : ""
     }
 
     static func sha256(_ data: Data) -> String {

@@ -14,7 +14,7 @@ public enum ReportTemplate {
     public static func write(_ html: String, to path: String) throws {
         var text = html
         do {
-            try TrendExport.replace(path) { sink in text.withUTF8 { sink(UnsafeRawBufferPointer($0)) } }
+            try TrendExport.replace(path, hashing: false) { sink in text.withUTF8 { sink(UnsafeRawBufferPointer($0)) } }
         } catch let error as FiscalError {
             throw FiscalError.file(path, "cannot write the report: \(error)")
         }
