@@ -117,7 +117,7 @@ check "--units names the package" bash -c "'$fiscal' import --db '$work/folder.s
 # queries/: the views in the database, runnable from the files in sqlite3, and
 # every named query as Datasette runs it (all parameters text, empty = none).
 export FISCAL_DB="$work/e2e.sqlite"
-check "every view of queries/ is installed" test "$(sqlite3 "$FISCAL_DB" "SELECT count(*) FROM sqlite_master WHERE type = 'view'")" -eq 11
+check "every view of queries/ is installed" test "$(sqlite3 "$FISCAL_DB" "SELECT count(*) FROM sqlite_master WHERE type = 'view'")" -eq 12
 cp "$FISCAL_DB" "$work/plain.sqlite"
 sqlite3 "$work/plain.sqlite" "SELECT 'DROP VIEW ' || name || ';' FROM sqlite_master WHERE type = 'view'" | sqlite3 "$work/plain.sqlite"
 check "queries/ files create the views in sqlite3" bash -c "cat queries/facts.sql queries/indicators.sql queries/trend.sql queries/reported.sql queries/scoring.sql | sqlite3 '$work/plain.sqlite'"

@@ -2,10 +2,12 @@ import ArgumentParser
 import FiscalKit
 import Foundation
 
-#if os(Linux)
-/// glibc's malloc_trim(3), which Swift's Glibc module does not export (malloc.h).
-@_silgen_name("malloc_trim") private func malloc_trim(_ pad: Int) -> Int32
-#endif
+/// glibc's malloc_trim(3), which Swift's Glibc module does not export
+/// (malloc.h): looked up by name, a no-op where the C library has none.
+private func mallocTrim() {
+    guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") else { return }
+    _ = unsafeBitCast(symbol, to: (@convention(c) (Int) -> Int32).self)(0)
+}
 
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -61,9 +63,7 @@ struct ReportCommand: ParsableCommand {
             // The pages' queries freed their rows in the threads' malloc arenas;
             // give those pages back before the 40 MB page is rendered, or they
             // count twice in a province's peak (BENCHMARKS.md: 200 → 170 MiB).
-            #if os(Linux)
-            _ = malloc_trim(0)
-            #endif
+            mallocTrim()
             let html = try ReportTemplate.render(context, templateDirectory: template)
             try ReportTemplate.write(html, to: out)
             var written = [out]

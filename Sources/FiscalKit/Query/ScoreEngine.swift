@@ -71,8 +71,6 @@ struct ScoreEngine: Sendable {
     /// One unit-year's items in the rules' order, and the sums of score_totals.
     struct UnitYear: Sendable {
         var unitID: Int64
-        /// The unit's place in the order of the units' names.
-        var rank: Int
         var unit: String
         var region: String?
         var kind: String
@@ -243,7 +241,7 @@ struct ScoreEngine: Sendable {
         for (unit, unitID, year) in order {
             let key = Self.key(unitID, year)
             let base = keys[key]!
-            var unitYear = UnitYear(unitID: unitID, rank: unit, unit: names[unit], region: regions[unit], kind: kinds[unit], year: year, items: [])
+            var unitYear = UnitYear(unitID: unitID, unit: names[unit], region: regions[unit], kind: kinds[unit], year: year, items: [])
             let sheetRows = sheets[key] ?? []
             for (index, rule) in items.enumerated() {
                 let value = slots[base + rule.indicator]
@@ -299,11 +297,15 @@ struct ScoreEngine: Sendable {
         }
         guard let (low, high) = ids, let low, let high else { return [] }
         let middle = low + (high - low) / 2
-        let halves = [low...middle, (middle + 1)...max(high, middle + 1)]
+        // Open-ended halves: a unit an import adds meanwhile falls in the second.
+        // Each half reads its own snapshot (each unit's items from one), and the
+        // merge sorts by name, not by the halves' own ranks, which an import
+        // between the two reads could shift.
+        let halves = [Int64.min...middle, (middle + 1)...Int64.max]
         let parts = try database.concurrentMap(2) { store, half in
             try store.queue.read { db in try engine.unitYears(db, years: years, unitIDs: halves[half], keepItems: keepItems, unitPasses: unitPasses) }
         }
-        return (parts[0] + parts[1]).sorted { $0.rank != $1.rank ? $0.rank < $1.rank : $0.year < $1.year }
+        return (parts[0] + parts[1]).sorted { $0.unit != $1.unit ? Self.bytesFollow($1.unit, $0.unit) : $0.year < $1.year }
     }
 
     /// score_items' `valued`, `banded`, `judged` and `scored` steps for one unit-year and item.
@@ -407,8 +409,9 @@ struct ScoreEngine: Sendable {
         return Int64(value)
     }
 
-    /// SQLite's min(a, b) and max(a, b): the first argument on a tie.
-    static func sqlMin(_ a: Double, _ b: Double) -> Double { b < a ? b : a }
+    /// SQLite's min(a, b) and max(a, b) (minmaxFunc): on a tie min takes the
+    /// later argument and max the first (only a zero's sign could tell).
+    static func sqlMin(_ a: Double, _ b: Double) -> Double { b <= a ? b : a }
     static func sqlMax(_ a: Double, _ b: Double) -> Double { b > a ? b : a }
 
     /// `b` sorts before `a` in SQLite's BINARY collation (bytes, then length).

@@ -96,7 +96,8 @@ public struct Scores {
     /// The score query's kind, region and unit filters, as a test of a unit.
     static func unitFilter(_ filter: Filter, _ db: Database) throws -> @Sendable (Int64, String?, String) -> Bool {
         let ids = filter.units.isEmpty ? nil : Set(try StoreQueries.unitIDs(filter.units, db))
-        let kind = filter.kind?.rawValue, region = filter.region
+        // An empty region is no filter, as the SQL's NULLIF(:region, '') has it.
+        let kind = filter.kind?.rawValue, region = filter.region.flatMap { $0.isEmpty ? nil : $0 }
         return { id, unitRegion, unitKind in
             (ids?.contains(id) ?? true) && (kind.map { $0 == unitKind } ?? true) && (region.map { $0 == unitRegion } ?? true)
         }

@@ -86,25 +86,45 @@ public final class FiscalDatabase: Sendable {
                                    + "Nothing was changed. Use a fiscal whose schema.sql has \(unknown.sorted().last!); reading commands of this one still work.")
         }
         try migrator.migrate(queue)
+        // Another binary's stamp goes before this one changes anything: a setup
+        // that fails half way must not leave a stamp that vouches for it.
+        try queue.write { db in
+            if try setupStamp(db) != setupFingerprint { try db.execute(sql: "DELETE FROM setup_stamp") }
+        }
         try QueryLibrary.embedded.install(in: queue)
         let database = FiscalDatabase(path: path, queue: queue, isReadOnly: false)
         try database.seedCatalog()
         try database.seedScoringRules()
+        // Stamped in one transaction with the check that the file is set up as
+        // this binary has it: another binary's writer may have set it up its own way meanwhile.
         try queue.write { db in
-            try db.execute(sql: "INSERT OR REPLACE INTO setup_stamp(id, fingerprint) VALUES (1, ?)", arguments: [setupFingerprint])
+            if try migrator.hasCompletedMigrations(db) && QueryLibrary.embedded.isInstalled(db) && catalogIsComplete(db) && hasScoringRules(db) {
+                if try setupStamp(db) != setupFingerprint {
+                    try db.execute(sql: "INSERT OR REPLACE INTO setup_stamp(id, fingerprint) VALUES (1, ?)", arguments: [setupFingerprint])
+                }
+            } else {
+                try db.execute(sql: "DELETE FROM setup_stamp")
+            }
         }
         return database
     }
 
     /// What this binary sets a file up from — schema.sql, queries/, the
-    /// metric and indicator catalogues, the scoring rules — as one SHA-256:
-    /// stored in setup_stamp once a writer has set the file up with them.
+    /// metric and indicator catalogues, the scoring rules — and which binary it
+    /// is (its executable's size and modification time: the code that applies
+    /// them, name normalization included, may change while they do not), as
+    /// one SHA-256, stored in setup_stamp once a writer has set the file up.
     static let setupFingerprint: String = {
         var hash = SHA256()
         for bytes in [PackageResources.schema_sql, PackageResources.metrics_csv, PackageResources.indicators_csv,
                       PackageResources.scoring_rules_csv] + QueryLibrary.files.map(\.bytes) {
             hash.update(data: bytes)
             hash.update(data: [0])
+        }
+        var executable = stat()
+        if stat("/proc/self/exe", &executable) == 0 {
+            let identity = "\(executable.st_size) \(executable.st_mtim.tv_sec).\(executable.st_mtim.tv_nsec)"
+            hash.update(data: Array(identity.utf8))
         }
         return hash.finalize().map { String(format: "%02x", $0) }.joined()
     }()
