@@ -129,6 +129,7 @@ struct ScoreEngineTests {
         let filters: [Scores.Filter] = [
             Scores.Filter(), Scores.Filter(year: 2024), Scores.Filter(year: 2023, kind: .township),
             Scores.Filter(region: "东县"), Scores.Filter(units: names), Scores.Filter(year: 2022, kind: .department, region: "西县"),
+            Scores.Filter(year: 2024, region: ""),   // empty: no filter, as NULLIF(:region, '') in the SQL
         ]
         var rows = 0
         for filter in filters {
