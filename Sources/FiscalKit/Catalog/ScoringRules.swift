@@ -57,11 +57,18 @@ public struct ScoringRule: Sendable, Equatable {
 
     /// Whether two bands share a value.
     func overlaps(_ other: ScoringRule) -> Bool {
+        Self.bandsOverlap((lower, lowerClosed, upper, upperClosed), (other.lower, other.lowerClosed, other.upper, other.upperClosed))
+    }
+
+    typealias Bounds = (lower: Double?, lowerClosed: Bool, upper: Double?, upperClosed: Bool)
+
+    /// Whether two bands (nil: unbounded) share a value.
+    static func bandsOverlap(_ a: Bounds, _ b: Bounds) -> Bool {
         func below(_ upper: Double?, _ upperClosed: Bool, _ lower: Double?, _ lowerClosed: Bool) -> Bool {
             guard let upper, let lower else { return false }
             return upper < lower || upper == lower && !(upperClosed && lowerClosed)
         }
-        return !below(upper, upperClosed, other.lower, other.lowerClosed) && !below(other.upper, other.upperClosed, lower, lowerClosed)
+        return !below(a.upper, a.upperClosed, b.lower, b.lowerClosed) && !below(b.upper, b.upperClosed, a.lower, a.lowerClosed)
     }
 }
 

@@ -121,7 +121,8 @@ enum TerminalTable {
         let columnCount = columns.count
         let halves = table.rows.count >= 20_000 && columnCount > 0 ? 2 : 1
         let bounds = (0...halves).map { table.rows.count * $0 / halves }
-        let measured = inParallel(halves) { half in
+        // (try!: measuring and writing lines throw nothing)
+        let measured = try! inParallel(halves) { half in
             Measured(table.rows[bounds[half]..<bounds[half + 1]], columnCount: columnCount, translated: translated)
         }
         var widths = columns.map { DisplayWidth.of($0) }
@@ -137,16 +138,8 @@ enum TerminalTable {
             layout.cell(index, ArraySlice(String(repeating: "─", count: width).utf8), width: width, into: &output)
         }
         layout.endLine(&output, trimmed: false)
-        for lines in inParallel(halves, { half in layout.lines(measured[half]) }) { output.append(contentsOf: lines) }
+        for lines in try! inParallel(halves, { half in layout.lines(measured[half]) }) { output.append(contentsOf: lines) }
         return String(decoding: output, as: UTF8.self)
-    }
-
-    /// `work(i)` for i below `count` (1 or 2), the second on another thread; results in order.
-    static func inParallel<T>(_ count: Int, _ work: @Sendable (Int) -> T) -> [T] {
-        guard count > 1 else { return (0..<count).map(work) }
-        let results = ConcurrentResults<T>(count: count)
-        DispatchQueue.concurrentPerform(iterations: count) { index in results.set(index, work(index)) }
-        return try! results.values()  // no work here throws
     }
 
     /// A run of rows' texts as bytes, their display widths, and what the run says of each column.

@@ -29,11 +29,7 @@ struct ScoreEngine: Sendable {
         }
 
         func overlaps(_ other: Band) -> Bool {
-            func below(_ upper: Double?, _ upperClosed: Bool, _ lower: Double?, _ lowerClosed: Bool) -> Bool {
-                guard let upper, let lower else { return false }
-                return upper < lower || upper == lower && !(upperClosed && lowerClosed)
-            }
-            return !below(upper, upperClosed, other.lower, other.lowerClosed) && !below(other.upper, other.upperClosed, lower, lowerClosed)
+            ScoringRule.bandsOverlap((lower, lowerClosed, upper, upperClosed), (other.lower, other.lowerClosed, other.upper, other.upperClosed))
         }
     }
 
@@ -288,14 +284,17 @@ struct ScoreEngine: Sendable {
     /// one of two busy threads (the report's quality checks).
     static func unitYears(_ database: FiscalDatabase, years: ClosedRange<Int>, parallel: Bool = true, keepItems: Bool = true,
                           unitPasses: @escaping @Sendable (_ id: Int64, _ region: String?, _ kind: String) -> Bool) throws -> [UnitYear]? {
-        let (engine, ids) = try database.queue.read { db in
-            (try ScoreEngine(db), try Row.fetchOne(db, sql: "SELECT min(id), max(id) FROM units").map { ($0[0] as Int64?, $0[1] as Int64?) })
+        if !parallel {
+            return try database.queue.read { db in
+                try ScoreEngine(db)?.unitYears(db, years: years, keepItems: keepItems, unitPasses: unitPasses)
+            }
+        }
+        let (engine, low, high) = try database.queue.read { db in
+            let ids = try Row.fetchOne(db, sql: "SELECT min(id), max(id) FROM units")
+            return (try ScoreEngine(db), ids?[0] as Int64?, ids?[1] as Int64?)
         }
         guard let engine else { return nil }
-        guard parallel else {
-            return try database.queue.read { db in try engine.unitYears(db, years: years, keepItems: keepItems, unitPasses: unitPasses) }
-        }
-        guard let (low, high) = ids, let low, let high else { return [] }
+        guard let low, let high else { return [] }
         let middle = low + (high - low) / 2
         // Open-ended halves: a unit an import adds meanwhile falls in the second.
         // Each half reads its own snapshot (each unit's items from one), and the
@@ -419,7 +418,9 @@ struct ScoreEngine: Sendable {
         b.utf8.lexicographicallyPrecedes(a.utf8)
     }
 
-    /// '|' + the sheet's row name without “ ” " ' spaces 　 and 「 + '|', as the SQL's replace() chain makes it.
+    /// '|' + the sheet's row name without “ ” " ' spaces 　 and 「 + '|', as the SQL's replace() chain makes it:
+    /// scalar by scalar, as replace() works on bytes (ScoringRule.sheetNameKey, which builds the
+    /// rules' names_key, filters whole characters, and would keep a quote a combining mark follows).
     static func sheetKey(_ name: String) -> [UInt8] {
         var bytes: [UInt8] = [UInt8(ascii: "|")]
         for scalar in name.unicodeScalars where !"“”\"' 　「".unicodeScalars.contains(scalar) {

@@ -63,7 +63,7 @@ public final class FiscalDatabase: Sendable {
                 let (current, superseded, migrated) = try queue.read { db in
                     if try setupStamp(db) == setupFingerprint { return (true, false, true) }
                     let migrated = try migrator.hasCompletedMigrations(db)
-                    return (try migrated && QueryLibrary.embedded.isInstalled(db) && catalogIsComplete(db) && hasScoringRules(db),
+                    return (try migrated && isSetUpBeyondMigrations(db),
                             try migrator.hasBeenSuperseded(db), migrated)
                 }
                 if current || superseded { return FiscalDatabase(path: path, queue: queue, isReadOnly: true) }
@@ -98,7 +98,7 @@ public final class FiscalDatabase: Sendable {
         // Stamped in one transaction with the check that the file is set up as
         // this binary has it: another binary's writer may have set it up its own way meanwhile.
         try queue.write { db in
-            if try migrator.hasCompletedMigrations(db) && QueryLibrary.embedded.isInstalled(db) && catalogIsComplete(db) && hasScoringRules(db) {
+            if try migrator.hasCompletedMigrations(db) && isSetUpBeyondMigrations(db) {
                 if try setupStamp(db) != setupFingerprint {
                     try db.execute(sql: "INSERT OR REPLACE INTO setup_stamp(id, fingerprint) VALUES (1, ?)", arguments: [setupFingerprint])
                 }
@@ -128,6 +128,12 @@ public final class FiscalDatabase: Sendable {
         }
         return hash.finalize().map { String(format: "%02x", $0) }.joined()
     }()
+
+    /// This binary's views installed, every name of its catalogue and the
+    /// scoring rules present: what a set-up file has besides its migrations.
+    static func isSetUpBeyondMigrations(_ db: Database) throws -> Bool {
+        try QueryLibrary.embedded.isInstalled(db) && catalogIsComplete(db) && hasScoringRules(db)
+    }
 
     /// The fingerprint a writer stamped on the file; nil before v9-setup-stamp or before any stamp.
     static func setupStamp(_ db: Database) throws -> String? {

@@ -27,34 +27,28 @@ public struct FileFingerprint: Sendable {
     /// its first row (perf, BENCHMARKS.md); the second read comes from the page cache.
     public static func of(path: String) throws -> FileFingerprint {
         enum Part { case hashed(digest: String, head: [UInt8], total: Int), validated(Bool) }
-        let results = ConcurrentResults<Part>(count: 2)
-        DispatchQueue.concurrentPerform(iterations: 2) { task in
-            do {
-                let file = try FileBlockReader(path: path)
-                var block: [UInt8] = []
-                if task == 0 {
-                    var hasher = SHA256()
-                    var head: [UInt8] = []
-                    var total = 0
-                    while try file.read(into: &block) > 0 {
-                        block.withUnsafeBufferPointer { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
-                        if head.count < 4096 { head.append(contentsOf: block.prefix(4096 - head.count)) }
-                        total += block.count
-                    }
-                    results.set(0, .hashed(digest: hasher.finalize().map { String(format: "%02x", $0) }.joined(), head: head, total: total))
-                } else {
-                    var validator = UTF8Validator()
-                    while validator.isValid, try file.read(into: &block) > 0 {
-                        block.withUnsafeBufferPointer { validator.consume($0) }
-                    }
-                    results.set(1, .validated(validator.isValid && validator.isComplete))
+        let parts = try inParallel(2) { task -> Part in
+            let file = try FileBlockReader(path: path)
+            var block: [UInt8] = []
+            if task == 0 {
+                var hasher = SHA256()
+                var head: [UInt8] = []
+                var total = 0
+                while try file.read(into: &block) > 0 {
+                    block.withUnsafeBufferPointer { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+                    if head.count < 4096 { head.append(contentsOf: block.prefix(4096 - head.count)) }
+                    total += block.count
                 }
-            } catch {
-                results.fail(error)
+                return .hashed(digest: hasher.finalize().map { String(format: "%02x", $0) }.joined(), head: head, total: total)
             }
+            var validator = UTF8Validator()
+            while validator.isValid, try file.read(into: &block) > 0 {
+                block.withUnsafeBufferPointer { validator.consume($0) }
+            }
+            return .validated(validator.isValid && validator.isComplete)
         }
-        guard case let .hashed(digest, head, total) = try results.values()[0], case let .validated(isUTF8) = try results.values()[1]
-        else { preconditionFailure("each task sets its own part") }
+        guard case let .hashed(digest, head, total) = parts[0], case let .validated(isUTF8) = parts[1]
+        else { preconditionFailure("each task returns its own part") }
         return FileFingerprint(sha256: digest, byteCount: total, encoding: isUTF8 ? .utf8 : .gb18030,
                                hasByteOrderMark: head.starts(with: [0xEF, 0xBB, 0xBF]), head: head)
     }
