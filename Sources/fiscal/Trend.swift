@@ -66,26 +66,33 @@ struct Trend: ParsableCommand {
         do {
             let store = try database.open(readOnly: true)
             let filter = Trends.Filter(units: unit, kind: scope.kind, region: scope.region, from: from, to: to, quarter: quarter)
-            let rows = try Trends(database: store).rows(indicator: indicator, filter: filter)
-            if RowStream.streams(output.format) {
-                // CSV and JSON: each row written as it is formatted, not a second copy of them all.
-                let stream = RowStream(format: output.format, columns: Trends.longColumns)
-                for row in rows { stream.write(Trends.longCells(row)) }
+            // Row by row as SQLite reads them (issue 13): CSV and JSON written as
+            // each row comes, the table kept as each unit's values by year.
+            let stream = RowStream.streams(output.format) ? RowStream(format: output.format, columns: Trends.longColumns) : nil
+            var wide = Trends.WideTable()
+            var code: String?
+            var valued: [StoreQueries.ReportedPeriod] = []
+            var missing: [String] = []
+            try Trends(database: store).forEachRow(indicator: indicator, filter: filter) { row in
+                code = row.indicator
+                if let stream { stream.write(Trends.longCells(row)) } else { wide.add(row) }
+                if output.format == .table && row.value != nil {
+                    valued.append(.init(unitID: row.unitID, year: row.year, quarter: row.quarter))
+                }
+                if explain && row.value == nil { missing.append("\(row.unit) \(row.year): \(row.reason ?? "no value")") }
+            }
+            if let stream {
                 stream.finish()
             } else {
-                print(Trends.wideTable(rows, language: language.lang).rendered(as: output.format), terminator: "")
+                print(wide.table(language: language.lang).rendered(as: output.format), terminator: "")
             }
-            if output.format == .table {
+            if output.format == .table, let code {
                 // A stated value that the inputs do not bear out is said, not hidden (domain.md).
-                for value in try StoreQueries(database: store).differingReported(in: rows) {
+                for value in try StoreQueries(database: store).differingReported(indicator: code, periods: valued) {
                     print(value.sentence)
                 }
             }
-            if explain {
-                for row in rows where row.value == nil {
-                    print("\(row.unit) \(row.year): \(row.reason ?? "no value")")
-                }
-            }
+            for line in missing { print(line) }
         } catch { fail(error) }
     }
 }

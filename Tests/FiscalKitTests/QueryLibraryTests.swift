@@ -132,6 +132,42 @@ struct QueryLibraryTests {
         }
     }
 
+    @Test("a streamed trend is the trend read whole, row for row, also when names are not in NFC")
+    func streamedTrendMatchesRows() throws {
+        let database = try sampleDatabase()
+        let trends = Trends(database: database)
+        func compare() throws {
+            var filters: [Trends.Filter] = [.init(), .init(from: 2023), .init(kind: .township, quarter: 2), .init(to: 2023)]
+            var export = Trends.Filter(to: 2024)
+            export.allQuarters = true
+            export.onlyTrendRows = true
+            filters.append(export)
+            let someUnits = try database.queue.read { try String.fetchAll($0, sql: "SELECT name FROM units ORDER BY id LIMIT 3") }
+            filters.append(.init(units: someUnits))
+            for indicator in ["three_public", "nontax_cost_rate", "tax_revenue", "seven_items_change_rate"] {
+                for filter in filters {
+                    var streamed: [Trends.Row] = []
+                    try trends.forEachRow(indicator: indicator, filter: filter) { streamed.append($0) }
+                    let whole = try trends.rows(indicator: indicator, filter: filter)
+                    #expect(streamed == whole, "\(indicator) \(filter)")
+                    #expect(!whole.isEmpty)
+                }
+            }
+        }
+        try compare()
+        // A decomposed é (e + U+0301) sorts before f in SQLite's bytes, after it
+        // in Swift (which compares NFC): the stream falls back to reading whole.
+        try database.queue.write { db in
+            try db.execute(sql: "UPDATE units SET name = ? WHERE id = (SELECT min(id) FROM units)", arguments: ["e\u{301}镇"])
+            try db.execute(sql: "UPDATE units SET name = ? WHERE id = (SELECT max(id) FROM units)", arguments: ["f镇"])
+        }
+        #expect(try database.queue.read { try Trends.namesSortAsInSwift($0) } == false)
+        try compare()
+        var order: [String] = []
+        try trends.forEachRow(indicator: "three_public", filter: .init(from: 2024)) { order.append($0.unit) }
+        #expect(order.firstIndex(of: "f镇")! < order.firstIndex(of: "e\u{301}镇")!)
+    }
+
     @Test("the rank query and `fiscal rank` agree: ranks, ties, units without figures")
     func rankQueryMatchesCLI() throws {
         let database = try sampleDatabase()

@@ -95,6 +95,25 @@ extension StoreQueries {
     /// most of a province trend's second).
     public func differingReported(in rows: [Trends.Row]) throws -> [ReportedValue] {
         guard let indicator = rows.first?.indicator else { return [] }
+        return try differingReported(indicator: indicator,
+                                     periods: rows.filter { $0.value != nil }.map { ReportedPeriod(unitID: $0.unitID, year: $0.year, quarter: $0.quarter) })
+    }
+
+    /// A unit's period with a value, as ``differingReported(indicator:periods:)`` seeks it.
+    public struct ReportedPeriod: Sendable {
+        public var unitID: Int64
+        public var year: Int
+        public var quarter: Int
+        public init(unitID: Int64, year: Int, quarter: Int) {
+            self.unitID = unitID
+            self.year = year
+            self.quarter = quarter
+        }
+    }
+
+    /// ``differingReported(in:)`` for the periods with a value of a streamed trend.
+    public func differingReported(indicator: String, periods: [ReportedPeriod]) throws -> [ReportedValue] {
+        guard !periods.isEmpty else { return [] }
         return try database.queue.read { db in
             guard let metricID = try Int64.fetchOne(db, sql: "SELECT id FROM metrics WHERE code = ? AND kind = 'indicator'",
                                                     arguments: [indicator]) else { return [] }
@@ -109,7 +128,7 @@ extension StoreQueries {
                 """)
             let handle = seek.sqliteStatement
             var ids: [Int64] = []
-            for row in rows where row.value != nil {
+            for row in periods {
                 sqlite3_reset(handle)
                 sqlite3_bind_int64(handle, 1, row.unitID)
                 sqlite3_bind_int64(handle, 2, Int64(row.year))

@@ -78,27 +78,29 @@ public struct TrendExport {
             var filter = Trends.Filter(to: asOf.year)
             filter.allQuarters = true
             filter.onlyTrendRows = true
-            var rows = try trends.rows(indicator: indicator, filter: filter)
-                .filter { asOf.includes(year: $0.year, quarter: $0.quarter) }
-            if language == .zh {
-                let name = catalog.metric(code: indicator)?.nameZh ?? indicator
-                for index in rows.indices {
-                    rows[index].indicator = name
-                    rows[index].kind = language.kindName(rows[index].kind)
-                }
-            }
-            // Row by row into the file and its hash: no second copy of the rows as
-            // one CSV text (issue 13: the province's largest file has 500,000 rows).
             let name = "\(indicator).csv"
+            let indicatorName = language == .zh ? catalog.metric(code: indicator)?.nameZh ?? indicator : indicator
+            // Row by row from SQLite into the file and its hash (issue 13: the
+            // province's largest file has 500,000 rows, held in memory before).
+            var rows = 0
             let sha256 = try Self.replace((folder as NSString).appendingPathComponent(name)) { sink in
                 let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
                 guard bom.withUnsafeBytes(sink) else { return false }
                 let stream = RowStream(format: .csv, columns: language.headers(Trends.longColumns), sink: sink)
-                for row in rows { stream.write(Trends.longCells(row)) }
+                try trends.forEachRow(indicator: indicator, filter: filter) { row in
+                    guard asOf.includes(year: row.year, quarter: row.quarter) else { return }
+                    var row = row
+                    if language == .zh {
+                        row.indicator = indicatorName
+                        row.kind = language.kindName(row.kind)
+                    }
+                    stream.write(Trends.longCells(row))
+                    rows += 1
+                }
                 stream.finish()
                 return !stream.failed
             }
-            written.append(Written(file: name, rows: rows.count, sha256: sha256))
+            written.append(Written(file: name, rows: rows, sha256: sha256))
         }
         var manifest = "{\n  \"as_of\": \"\(asOf)\",\n  \"files\": [\n"
         manifest += written.map { "    {\"file\": \"\($0.file)\", \"rows\": \($0.rows), \"sha256\": \"\($0.sha256)\"}" }

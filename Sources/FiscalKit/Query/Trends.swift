@@ -98,28 +98,14 @@ public struct Trends {
     /// Totals of `fiscal score` that rank like indicators (queries/scoring.sql's score_values).
     public static let scoreMeasures = ["score_difference", "score_points"]
 
-    /// One row per unit and year of an indicator (or a raw metric's code, or a score measure).
+    /// One row per unit and year of an indicator (or a raw metric's code, or a
+    /// score measure), in unit-name, year and quarter order. Read whole and
+    /// sorted here by integers: the fastest for the commands that need every
+    /// row at once (`rank`, `summary`, `compare`, the report); the listings
+    /// stream with ``forEachRow(indicator:filter:_:)``.
     public func rows(indicator name: String, filter: Filter) throws -> [Row] {
         try database.queue.read { db in
-            let catalog = try FiscalDatabase.catalog(db)
-            let scoring = Self.scoreMeasures.contains(name)
-            guard let code = scoring ? name : (catalog.metric(code: name) ?? catalog.metric(named: name))?.code else {
-                throw FiscalError.invalid("unknown indicator '\(name)'; `fiscal indicators` lists them (any metric code works too, and score_difference, score_points); closest: \(catalog.closestNames(to: name).joined(separator: ", "))")
-            }
-            // queries/trend.sql's trend_values (or scoring.sql's score_values); the
-            // previous year is looked up here in one pass, as the indicator_trend
-            // view's window does it.
-            let library = QueryLibrary.embedded
-            let query = try library.query(scoring ? "score_values" : "trend_values")
-            let names = filter.units.isEmpty ? nil : try StoreQueries.unitNames(filter.units, db)
-            let common: [String: (any DatabaseValueConvertible)?] = [
-                "from_year": filter.from.map { $0 - 1 }, "to_year": filter.to, "kind": filter.kind?.rawValue, "region": filter.region,
-                "units": names.map { StoreQueries.jsonArray($0) },
-            ]
-            let arguments = try library.arguments(query, common.merging(scoring ? ["measure": code] : [
-                "indicator": code,
-                "from_quarter": filter.allQuarters ? 0 : filter.quarter, "to_quarter": filter.allQuarters ? 4 : filter.quarter,
-            ]) { first, _ in first })
+            let (code, query, arguments) = try Self.valuesQuery(indicator: name, filter: filter, db)
             // Columns by position and units by id: at province scale (100,000
             // rows and more) name lookups and hashing Chinese strings per row
             // were most of the time (perf, BENCHMARKS.md). Reasons are not read
@@ -127,50 +113,142 @@ public struct Trends {
             // Prepared once per connection: preparing trend_values (its views
             // unfold to some twenty SELECTs) took 9 ms, paid five times by
             // `fiscal summary` and forty by a report.
-            let cursor = try GRDB.Row.fetchCursor(db.cachedStatement(sql: query.sql), arguments: arguments)
+            let cursor = try GRDB.Row.fetchCursor(db.cachedStatement(sql: query), arguments: arguments)
             // A period packed in one integer (year and quarter; the unit's rank
             // goes above them once the units are sorted): at province scale the
-            // export sorts and looks up 500,000 periods per indicator, and
-            // hashing and comparing structs was most of its time (BENCHMARKS.md).
-            func period(year: Int, quarter: Int) -> UInt64 { UInt64(year) << 3 | UInt64(quarter) }
-            struct Unit { var name: String, region: String?, kind: String }
+            // export sorts 500,000 periods per indicator, and hashing and
+            // comparing structs was most of its time (BENCHMARKS.md).
             struct Fetched { var unit: Int64, period: UInt64, value: Double?, reason: String? }
-            var units: [Int64: Unit] = [:]
+            var units: [Int64: UnitColumns] = [:]
             var fetched: [Fetched] = []
-            var values: [UInt64: Double] = [:]          // unit id << 20 | period → value
-            func key(_ unit: Int64, _ period: UInt64) -> UInt64 { UInt64(unit) << 20 | period }
             while let row = try cursor.next() {
                 let unitID: Int64 = row[0]
-                if units[unitID] == nil { units[unitID] = Unit(name: row[1], region: row[2], kind: row[3]) }
-                let at = period(year: row[4], quarter: row[5])
-                let value: Double? = row[6]
-                if let value { values[key(unitID, at)] = value }
-                fetched.append(Fetched(unit: unitID, period: at, value: value, reason: filter.onlyTrendRows ? nil : row[7]))
+                if units[unitID] == nil { units[unitID] = UnitColumns(name: row[1], region: row[2], kind: row[3]) }
+                fetched.append(Fetched(unit: unitID, period: UInt64(row[4] as Int) << 3 | UInt64(row[5] as Int), value: row[6],
+                                       reason: filter.onlyTrendRows ? nil : row[7]))
             }
-            let previousYear = UInt64(1) << 3
             // Unit name, year, quarter: sorted here by integers (an ORDER BY
             // u.name sorted every row by its Chinese name).
             let rank = try Self.nameRanks(units.mapValues(\.name), db)
             var order: [(key: UInt64, index: Int)] = []
             order.reserveCapacity(fetched.count)
-            for (index, item) in fetched.enumerated() {
-                if let from = filter.from, Int(item.period >> 3) < from { continue }
-                if filter.onlyTrendRows && item.value == nil && values[key(item.unit, item.period - previousYear)] == nil { continue }
-                order.append((rank[item.unit]! << 20 | item.period, index))
-            }
+            for (index, item) in fetched.enumerated() { order.append((rank[item.unit]! << 20 | item.period, index)) }
             order.sort { $0.key < $1.key }
-            return order.map { entry -> Row in
+            var rows: [Row] = []
+            rows.reserveCapacity(order.count)
+            var yearOverYear = YearOverYear(code: code, filter: filter)
+            for entry in order {
                 let item = fetched[entry.index]
-                let unit = units[item.unit]!
-                let value = item.value
-                let previous = values[key(item.unit, item.period - previousYear)]
-                let change = value.flatMap { v in previous.map { v - $0 } }
-                let rate = change.flatMap { c in previous.flatMap { $0 != 0 ? 100 * c / $0 : nil } }
-                return Row(unitID: item.unit, unit: unit.name, region: unit.region, kind: unit.kind, indicator: code,
-                           year: Int(item.period >> 3), quarter: Int(item.period & 7), value: value, previous: previous,
-                           change: change, changeRate: rate, reason: item.reason)
+                yearOverYear.add(unitID: item.unit, units[item.unit]!, year: Int(item.period >> 3), quarter: Int(item.period & 7),
+                                 value: item.value, reason: item.reason) { rows.append($0) }
             }
+            return rows
         }
+    }
+
+    /// The rows of ``rows(indicator:filter:)``, the same and in the same order,
+    /// each handed to `body` as SQLite reads it: memory stays flat however many
+    /// rows an indicator has (issue 13; `fiscal trend`, the export). SQLite
+    /// sorts them by unit name (its sorter spills to disk past its cache), and
+    /// each period's previous value is the row before it of the same quarter.
+    /// When some name's byte order differs from Swift's (a name not in NFC,
+    /// which the import never stores), the rows are read whole and sorted here.
+    public func forEachRow(indicator name: String, filter: Filter, _ body: (Row) throws -> Void) throws {
+        let streamed = try database.queue.read { db -> Bool in
+            guard try Self.namesSortAsInSwift(db) else { return false }
+            let (code, query, arguments) = try Self.valuesQuery(indicator: name, filter: filter, db)
+            // A second thread sorts SQLite's sorted runs as the first reads on:
+            // the export's 500,000-row files in 0.42 s, not 0.53 s (BENCHMARKS.md).
+            try db.execute(sql: "PRAGMA threads = 2")
+            let cursor = try GRDB.Row.fetchCursor(
+                db.cachedStatement(sql: "SELECT * FROM (\(query)) ORDER BY unit, year, quarter"), arguments: arguments)
+            var yearOverYear = YearOverYear(code: code, filter: filter)
+            var unit = UnitColumns(name: "", region: nil, kind: "")
+            var unitID: Int64?
+            while let row = try cursor.next() {
+                let id: Int64 = row[0]
+                if id != unitID { unitID = id; unit = UnitColumns(name: row[1], region: row[2], kind: row[3]) }
+                try yearOverYear.add(unitID: id, unit, year: row[4], quarter: row[5], value: row[6],
+                                     reason: filter.onlyTrendRows ? nil : row[7], body)
+            }
+            return true
+        }
+        if !streamed { try rows(indicator: name, filter: filter).forEach(body) }
+    }
+
+    /// The indicator's code, and trend.sql's trend_values (or scoring.sql's
+    /// score_values) with its arguments: the year before the first shown is
+    /// read too, for its previous values.
+    static func valuesQuery(indicator name: String, filter: Filter, _ db: Database)
+        throws -> (code: String, sql: String, arguments: StatementArguments) {
+        let catalog = try FiscalDatabase.catalog(db)
+        let scoring = scoreMeasures.contains(name)
+        guard let code = scoring ? name : (catalog.metric(code: name) ?? catalog.metric(named: name))?.code else {
+            throw FiscalError.invalid("unknown indicator '\(name)'; `fiscal indicators` lists them (any metric code works too, and score_difference, score_points); closest: \(catalog.closestNames(to: name).joined(separator: ", "))")
+        }
+        let library = QueryLibrary.embedded
+        let query = try library.query(scoring ? "score_values" : "trend_values")
+        let names = filter.units.isEmpty ? nil : try StoreQueries.unitNames(filter.units, db)
+        let common: [String: (any DatabaseValueConvertible)?] = [
+            "from_year": filter.from.map { $0 - 1 }, "to_year": filter.to, "kind": filter.kind?.rawValue, "region": filter.region,
+            "units": names.map { StoreQueries.jsonArray($0) },
+        ]
+        let arguments = try library.arguments(query, common.merging(scoring ? ["measure": code] : [
+            "indicator": code,
+            "from_quarter": filter.allQuarters ? 0 : filter.quarter, "to_quarter": filter.allQuarters ? 4 : filter.quarter,
+        ]) { first, _ in first })
+        return (code, query.sql, arguments)
+    }
+
+    struct UnitColumns { var name: String, region: String?, kind: String }
+
+    /// The previous year in one pass, as the indicator_trend view's window
+    /// takes it: the rows come unit by unit, years and quarters ascending, so
+    /// a period's previous value is the last row of its quarter, when that row
+    /// is of the year before. Rows before the filter's first year only give
+    /// previous values; with `onlyTrendRows`, periods with neither a value nor
+    /// a previous value are left out.
+    struct YearOverYear {
+        let code: String
+        let filter: Filter
+        var unit: Int64?
+        /// By quarter (0–4, schema.sql's CHECK): the last year seen and its value.
+        var last = [(year: Int, value: Double?)](repeating: (Int.min, nil), count: 5)
+
+        init(code: String, filter: Filter) {
+            self.code = code
+            self.filter = filter
+        }
+
+        mutating func add(unitID: Int64, _ unit: UnitColumns, year: Int, quarter: Int, value: Double?, reason: String?,
+                          _ body: (Row) throws -> Void) rethrows {
+            if unitID != self.unit {
+                self.unit = unitID
+                for index in last.indices { last[index] = (Int.min, nil) }
+            }
+            guard last.indices.contains(quarter) else { return }
+            let previous = last[quarter].year == year - 1 ? last[quarter].value : nil
+            last[quarter] = (year, value)
+            if let from = filter.from, year < from { return }
+            if filter.onlyTrendRows && value == nil && previous == nil { return }
+            let change = value.flatMap { v in previous.map { v - $0 } }
+            let rate = change.flatMap { c in previous.flatMap { $0 != 0 ? 100 * c / $0 : nil } }
+            try body(Row(unitID: unitID, unit: unit.name, region: unit.region, kind: unit.kind, indicator: code,
+                         year: year, quarter: quarter, value: value, previous: previous, change: change, changeRate: rate,
+                         reason: reason))
+        }
+    }
+
+    /// Whether SQLite's order of all unit names (their bytes) is Swift's
+    /// String order, pair by pair: it is for names in NFC.
+    static func namesSortAsInSwift(_ db: Database) throws -> Bool {
+        let cursor = try String.fetchCursor(db.cachedStatement(sql: "SELECT name FROM units ORDER BY name"))
+        var previous: String?
+        while let name = try cursor.next() {
+            if let previous, !(previous < name) { return false }
+            previous = name
+        }
+        return true
     }
 
     /// Each unit's place in name order (Swift's String order). SQLite lists the
@@ -212,39 +290,61 @@ public struct Trends {
     /// The terminal form: units as rows, years as columns, the latest change
     /// rate with its sign, and a sparkline.
     public static func wideTable(_ rows: [Row], language: Language) -> ResultTable {
-        let years = Array(Set(rows.map(\.year))).sorted()
-        let column = Dictionary(uniqueKeysWithValues: years.enumerated().map { ($0.element, $0.offset) })
+        var builder = WideTable()
+        for row in rows { builder.add(row) }
+        return builder.table(language: language)
+    }
+
+    /// ``wideTable(_:language:)`` built row by row from ``forEachRow(indicator:filter:_:)``:
+    /// it keeps each unit's values by year, not the rows.
+    public struct WideTable {
         // Grouped by unit id (names are unique), not by name: hashing 100,000
         // Chinese names was a fifth of `fiscal trend` at province scale (perf).
-        // rows(indicator:filter:) gives them in name order, so the sort only checks.
         var groupOfUnit: [Int64: Int] = [:]
-        var groups: [(unit: String, values: [Double?], rates: [Double?])] = []
-        for row in rows {
+        var groups: [(unit: String, years: [(year: Int, value: Double?, rate: Double?)])] = []
+        var years: Set<Int> = []
+
+        public init() {}
+
+        public mutating func add(_ row: Row) {
             let group: Int
             if let known = groupOfUnit[row.unitID] {
                 group = known
             } else {
                 group = groups.count
                 groupOfUnit[row.unitID] = group
-                groups.append((row.unit, Array(repeating: nil, count: years.count), Array(repeating: nil, count: years.count)))
+                groups.append((row.unit, []))
             }
-            groups[group].values[column[row.year]!] = row.value
-            groups[group].rates[column[row.year]!] = row.changeRate
+            groups[group].years.append((row.year, row.value, row.changeRate))
+            years.insert(row.year)
         }
-        if !zip(groups, groups.dropFirst()).allSatisfy({ $0.unit < $1.unit }) { groups.sort { $0.unit < $1.unit } }
-        let latest = language == .zh ? "最新变化率%" : "latest change %"
-        var table = ResultTable(columns: [language == .zh ? "单位" : "unit"] + years.map(String.init)
-                                + [latest, language == .zh ? "走势" : "trend"])
-        table.rows.reserveCapacity(groups.count)
-        for (unit, values, rates) in groups {
-            let lastRate = rates.reversed().lazy.compactMap { $0 }.first
-            var row: [ResultTable.Cell] = [.text(unit)]
-            row += values.map { $0.map { .real($0, decimals: 2) } ?? .missing }
-            row.append(lastRate.map { .signed($0, decimals: 2) } ?? .missing)
-            row.append(.text(sparkline(values)))
-            table.append(row)
+
+        public func table(language: Language) -> ResultTable {
+            let years = years.sorted()
+            var groups = groups
+            // The rows come in name order, so the sort only checks.
+            if !zip(groups, groups.dropFirst()).allSatisfy({ $0.unit < $1.unit }) { groups.sort { $0.unit < $1.unit } }
+            let latest = language == .zh ? "最新变化率%" : "latest change %"
+            var table = ResultTable(columns: [language == .zh ? "单位" : "unit"] + years.map(String.init)
+                                    + [latest, language == .zh ? "走势" : "trend"])
+            table.rows.reserveCapacity(groups.count)
+            let column = Dictionary(uniqueKeysWithValues: years.enumerated().map { ($0.element, $0.offset) })
+            for (unit, ofUnit) in groups {
+                var values = [Double?](repeating: nil, count: years.count)
+                var rates = [Double?](repeating: nil, count: years.count)
+                for entry in ofUnit {
+                    values[column[entry.year]!] = entry.value
+                    rates[column[entry.year]!] = entry.rate
+                }
+                let lastRate = rates.reversed().lazy.compactMap { $0 }.first
+                var row: [ResultTable.Cell] = [.text(unit)]
+                row += values.map { $0.map { .real($0, decimals: 2) } ?? .missing }
+                row.append(lastRate.map { .signed($0, decimals: 2) } ?? .missing)
+                row.append(.text(sparkline(values)))
+                table.append(row)
+            }
+            return table
         }
-        return table
     }
 
     /// ▁▂▃▄▅▆▇█ between the row's lowest and highest value; a space for missing.
