@@ -219,6 +219,34 @@ struct TidyImportTests {
         #expect(try database.factValues()["白仓镇|2023|0|official_reception|final"] == "1.12")
     }
 
+    @Test("the conflicts view, read from the restated keys, lists what grouping every observation lists")
+    func conflictsFromRestatedKeys() throws {
+        let database = try scratch.database()
+        // Three files over the same keys: one key agreed three times, one restated
+        // once differently, one twice alike and once not, one stated only once.
+        let files = [
+            "unit,year,metric,value\n白仓镇,2023,tax_revenue,10\n白仓镇,2023,official_reception,3\n青山镇,2022,travel,5\n青山镇,2022,printing,1\n",
+            "unit,year,metric,value\n白仓镇,2023,tax_revenue,10\n白仓镇,2023,official_reception,4\n青山镇,2022,travel,5\n",
+            "unit,year,metric,value\n白仓镇,2023,tax_revenue,10\n青山镇,2022,travel,6\n白仓镇,2024,tax_revenue,7\n",
+        ]
+        for (index, text) in files.enumerated() { _ = try importFile(scratch.write("\(index).csv", text), into: database) }
+        let everyKeyGrouped = """
+            SELECT d.id FROM observation_details d
+            JOIN (SELECT unit_id, year, quarter, metric_id, basis FROM observations
+                  GROUP BY unit_id, year, quarter, metric_id, basis HAVING COUNT(DISTINCT value_e6) > 1) k
+              ON k.unit_id = d.unit_id AND k.year = d.year AND k.quarter = d.quarter
+             AND k.metric_id = d.metric_id AND k.basis = d.basis
+            ORDER BY d.id
+            """
+        let (view, grouped, metrics) = try database.queue.read { db in
+            (try Int64.fetchAll(db, sql: "SELECT id FROM conflicts ORDER BY id"), try Int64.fetchAll(db, sql: everyKeyGrouped),
+             try String.fetchAll(db, sql: "SELECT DISTINCT metric FROM conflicts ORDER BY metric"))
+        }
+        #expect(view == grouped)
+        #expect(view.count == 5)                                   // reception 3 and 4; travel 5, 5 and 6
+        #expect(metrics == ["official_reception", "travel"])
+    }
+
     @Test("a later file's restatement of a prior year does not replace the year's own figure")
     func restatement() throws {
         let database = try scratch.database()

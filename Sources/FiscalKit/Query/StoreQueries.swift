@@ -99,10 +99,12 @@ public struct StoreQueries {
     public func conflicts(_ filter: FactFilter = FactFilter(), each: ([ResultTable.Cell]) throws -> Void) throws {
         try database.queue.read { db in
             let (whereClause, arguments) = try Self.whereClause(filter, db, table: "c.")
+            // Resolved: the observation the facts view shows (superseded = 0). A
+            // join with the view instead built all 5 million facts: 6 s at province scale.
             let rows = try Row.fetchCursor(db, sql: """
                 SELECT c.unit, c.region, c.kind, c.year, c.quarter, c.metric, c.basis, c.value_e6,
-                       f.id IS NOT NULL AS resolved, c.source, c.location, c.part, c.raw_text
-                FROM conflicts c LEFT JOIN facts f ON f.id = c.id
+                       c.superseded = 0 AS resolved, c.source, c.location, c.part, c.raw_text
+                FROM conflicts c
                 \(whereClause)
                 ORDER BY c.unit, c.year, c.quarter, c.metric, c.basis, resolved DESC, c.id
                 """, arguments: arguments)
