@@ -333,6 +333,49 @@ struct TidyImportTests {
         #expect(sum == expected)
     }
 
+    @Test("a file whose first MiB is ASCII and whose later rows are GB18030 is read as GB18030")
+    func gb18030AfterAnASCIIStart() throws {
+        // 45,000 ASCII rows (past the first 1 MiB block) and then 20 rows
+        // naming a unit in Chinese: the whole file decides the encoding.
+        var text = "unit,year,metric,value\r\n"
+        for index in 0..<45_000 { text += "U\(index % 2250),\(2000 + index / 2250),tax_revenue,\(index)\r\n" }
+        #expect(text.utf8.count > 1 << 20)
+        for index in 0..<20 { text += "白仓镇,\(2000 + index),非税收入,\(index).25\r\n" }
+        let path = scratch.write("ascii-then-gbk.csv", bytes: try gb18030Bytes(text))
+        let database = try scratch.database()
+        let summary = try importFile(path, into: database)
+        #expect(summary.encoding == "gb18030")
+        #expect(summary.rows == 45_020 && summary.figures == 45_020)
+        #expect(try database.count("imports") == 1)
+        let (units, baicang) = try database.queue.read { db in
+            (try Int.fetchOne(db, sql: "SELECT count(*) FROM units")!,
+             try Int64.fetchOne(db, sql: "SELECT sum(o.value_e6) FROM observations o JOIN units u ON u.id = o.unit_id WHERE u.name = '白仓镇'"))
+        }
+        #expect(units == 2251)
+        let expected: Int64 = 190 * 1_000_000 + 20 * 250_000       // Σ i + 0.25 for i < 20, in millionths
+        #expect(baicang == expected)
+    }
+
+    @Test("a large file imported again is found unchanged, and nothing is stored twice")
+    func unchangedLargeFile() throws {
+        var text = "unit,year,quarter,metric,value\n"
+        // 50,000 keys: 400 units × 25 years × 5 periods.
+        for index in 0..<50_000 {
+            text += "示例县第\(index % 400)镇,\(2000 + index / 400 % 25),\(index / 10_000),tax_revenue,\(index % 997).5\n"
+        }
+        let first = scratch.write("large.csv", text)
+        let database = try scratch.database()
+        let imported = try importFile(first, into: database)
+        guard case let .imported(firstID) = imported.outcome else { Issue.record("not imported"); return }
+        let before = try database.snapshot()
+        let again = try importFile(scratch.write("large-copy.csv", text), into: database)
+        #expect(again.outcome == .unchanged(importID: firstID, path: first))
+        #expect(again.rows == imported.rows && again.conflicts == imported.conflicts)
+        #expect(try database.snapshot() == before)
+        #expect(try database.queue.read { try String.fetchAll($0, sql: "SELECT sha256 FROM imports") }
+                == [FileFingerprint.of(path: first).sha256])
+    }
+
     /// GB18030 bytes through iconv(1), the same converter family units' files pass through.
     func gb18030Bytes(_ text: String) throws -> [UInt8] {
         let input = scratch.write("utf8-source.txt", text)
