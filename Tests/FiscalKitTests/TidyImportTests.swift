@@ -192,6 +192,25 @@ struct TidyImportTests {
         #expect(try database.count("observations") == 0 && database.count("units") == 0)
     }
 
+    @Test("a row SQLite refuses in the middle of a 64-row INSERT leaves nothing of the file (INSERT OR FAIL keeps no statement journal)")
+    func failingInsertRollsTheFileBack() throws {
+        let database = try scratch.database()
+        _ = try importFile(scratch.write("first.csv", "unit,year,metric,value\n白仓镇,2023,tax_revenue,1\n"), into: database)
+        // A trigger planted to fail on line 100: rows 2–99 of the same statement are already written.
+        try database.queue.write { db in
+            try db.execute(sql: """
+                CREATE TRIGGER planted BEFORE INSERT ON observations WHEN NEW.line = 100
+                BEGIN SELECT RAISE(FAIL, 'planted failure'); END
+                """)
+        }
+        let before = try database.snapshot()
+        var text = "unit,year,metric,value\n"
+        for line in 2...300 { text += "青山镇,\(1900 + line),tax_revenue,\(line)\n" }
+        #expect(throws: (any Error).self) { try importFile(scratch.write("second.csv", text), into: database) }
+        #expect(try database.snapshot() == before)
+        #expect(try database.count("imports") == 1 && database.count("observations") == 1 && database.count("units") == 1)
+    }
+
     @Test("importing the same content again changes nothing and says so")
     func idempotent() throws {
         let database = try scratch.database()
@@ -354,6 +373,18 @@ struct TidyImportTests {
         #expect(units == 2251)
         let expected: Int64 = 190 * 1_000_000 + 20 * 250_000       // Σ i + 0.25 for i < 20, in millionths
         #expect(baicang == expected)
+
+        // The same with a bad row among the GB18030 ones: reported as read in GB18030.
+        let bad = scratch.write("ascii-then-gbk-bad.csv", bytes: try gb18030Bytes(text + "青山镇,2030,非税收入,一二\r\n"))
+        do {
+            _ = try importFile(bad, into: database)
+            Issue.record("a file with a bad row was imported")
+        } catch let FiscalError.badRows(_, problems, total) {
+            #expect(total == 1)
+            #expect(problems.first?.line == 45_022)
+            #expect(problems.first?.message.contains("'一二' is not a number") == true)
+        }
+        #expect(try database.count("imports") == 1)
     }
 
     @Test("a large file imported again is found unchanged, and nothing is stored twice")

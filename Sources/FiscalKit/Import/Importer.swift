@@ -28,22 +28,59 @@ public struct Importer {
     /// `year` is the year of figures whose year nothing in the file states.
     public func importFile(path: String, unit: String? = nil, year: Int? = nil,
                            progress: ImportProgress? = nil) throws -> ImportSummary {
-        let fingerprint = try FileFingerprint.of(path: path)
-        if let previous = try database.queue.read({ db in
-            try Row.fetchOne(db, sql: "SELECT id, path, format, encoding, rows, figures, missing, conflicts FROM imports WHERE sha256 = ?",
-                             arguments: [fingerprint.sha256])
-        }) {
-            return ImportSummary(path: path, outcome: .unchanged(importID: previous["id"], path: previous["path"]),
-                                 format: previous["format"], encoding: previous["encoding"], rows: previous["rows"],
-                                 figures: previous["figures"], missing: previous["missing"], conflicts: previous["conflicts"])
-        }
-        try Self.refuseUnsupportedFormats(path: path, head: fingerprint.head)
         // A header that is no tidy one may be a wide table's (the catalogue is read only then).
         let isWide = { (fields: [String]) in (try? database.catalog()).map { WideTable.isWideHeader(fields, catalog: $0) } ?? false }
+        // A tidy CSV whose first block is UTF-8 is read and written while its
+        // SHA-256 is taken on another thread, checking as it reads that the
+        // rest is UTF-8 too. When the file turns out unchanged, or not UTF-8,
+        // or the import fails, nothing of it is kept and the file is taken the
+        // usual way below.
+        var taken: FileFingerprint?
+        if let opening = try FileFingerprint.opening(path: path), !opening.head.starts(with: [0x50, 0x4B, 0x03, 0x04]),
+           (try? Self.refuseUnsupportedFormats(path: path, head: opening.head)) != nil,
+           Self.looksLikeTidyCSV(opening, isWide: isWide) {
+            let sha256 = PendingSHA256(path: path)
+            do {
+                return try importTidyCSV(path: path, fingerprint: opening, pendingSHA256: sha256, progress: progress)
+            } catch {
+                let fingerprint = try FileFingerprint.of(path: path)
+                if let unchanged = try previousImport(of: path, sha256: fingerprint.sha256) { return unchanged }
+                // A UTF-8 file's failure is the file's (bad rows, a bad header): the same as below.
+                if fingerprint.encoding == .utf8, !(error is UTF8BlockStream.NotUTF8) { throw error }
+                taken = fingerprint
+            }
+        }
+        let fingerprint = try taken ?? FileFingerprint.of(path: path)
+        if let unchanged = try previousImport(of: path, sha256: fingerprint.sha256) { return unchanged }
+        try Self.refuseUnsupportedFormats(path: path, head: fingerprint.head)
         if fingerprint.head.starts(with: [0x50, 0x4B, 0x03, 0x04]) || !Self.looksLikeTidyCSV(fingerprint, isWide: isWide) {
             return try importDocument(path: path, fingerprint: fingerprint, unit: unit, year: year)
         }
+        return try importTidyCSV(path: path, fingerprint: fingerprint, pendingSHA256: nil, progress: progress)
+    }
 
+    /// The summary of an earlier import of the same bytes, if any.
+    func previousImport(of path: String, sha256: String) throws -> ImportSummary? {
+        guard let previous = try database.queue.read({ db in
+            try Row.fetchOne(db, sql: "SELECT id, path, format, encoding, rows, figures, missing, conflicts FROM imports WHERE sha256 = ?",
+                             arguments: [sha256])
+        }) else { return nil }
+        return ImportSummary(path: path, outcome: .unchanged(importID: previous["id"], path: previous["path"]),
+                             format: previous["format"], encoding: previous["encoding"], rows: previous["rows"],
+                             figures: previous["figures"], missing: previous["missing"], conflicts: previous["conflicts"])
+    }
+
+    /// The file's bytes were imported before: found while reading it.
+    struct ImportedBefore: Error {}
+
+    /// A tidy CSV in one transaction. With `pendingSHA256`, the file's SHA-256
+    /// is still being taken and its encoding is a guess: the imports row holds
+    /// a placeholder until the digest is ready, which is checked after each
+    /// chunk of rows and at the end, in the same write transaction (no other
+    /// import can store the same bytes meanwhile), and the reading checks
+    /// that the file is UTF-8 throughout.
+    func importTidyCSV(path: String, fingerprint: FileFingerprint, pendingSHA256: PendingSHA256?,
+                       progress: ImportProgress?) throws -> ImportSummary {
         var summary: ImportSummary?
         try database.queue.writeWithoutTransaction { db in
             // SQLite's row-by-row foreign key check is off for a tidy CSV's
@@ -60,13 +97,27 @@ public struct Importer {
                 }
             }
             try db.inTransaction(.immediate) {
+                // The placeholder is no SHA-256 (the column is UNIQUE) and is never committed.
                 try db.execute(sql: """
                     INSERT INTO imports(path, sha256, format, encoding, document_year, imported_at, rows, figures, missing, conflicts)
                     VALUES (?, ?, 'csv', ?, NULL, ?, 0, 0, 0, 0)
-                    """, arguments: [path, fingerprint.sha256, fingerprint.encoding.rawValue, Self.timestamp()])
+                    """, arguments: [path, pendingSHA256 == nil ? fingerprint.sha256 : "pending", fingerprint.encoding.rawValue,
+                                     Self.timestamp()])
                 let importID = db.lastInsertedRowID
-                let result = try TidyCSVImporter(path: path, fingerprint: fingerprint, progress: progress)
-                    .run(in: db, importID: importID)
+                var confirmed = pendingSHA256 == nil
+                func confirm(waiting: Bool) throws {
+                    guard !confirmed, let pendingSHA256,
+                          let digest = waiting ? try pendingSHA256.wait() : try pendingSHA256.ifTaken() else { return }
+                    confirmed = true
+                    guard try !Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM imports WHERE sha256 = ?)", arguments: [digest])!
+                    else { throw ImportedBefore() }
+                    try db.execute(sql: "UPDATE imports SET sha256 = ? WHERE id = ?", arguments: [digest, importID])
+                }
+                var importer = TidyCSVImporter(path: path, fingerprint: fingerprint, progress: progress)
+                importer.validatesUTF8 = pendingSHA256 != nil
+                importer.afterChunk = { try confirm(waiting: false) }
+                let result = try importer.run(in: db, importID: importID)
+                try confirm(waiting: true)
                 try db.execute(sql: """
                     UPDATE imports SET rows = ?, figures = ?, missing = ?, conflicts = ?, document_year = ? WHERE id = ?
                     """, arguments: [result.rows, result.figures, result.missing, result.conflicts, result.documentYear, importID])

@@ -114,7 +114,11 @@ final class ObservationWriter {
         // The import id and a fixed part are ours, never user text.
         let row = part.map { "(?, ?, ?, ?, ?, ?, \(importID), '\($0)', ?, ?, NULL)" } ?? "(?, ?, ?, ?, ?, ?, \(importID), ?, ?, ?, ?)"
         single = try db.makeStatement(sql: "INSERT INTO observations(\(columns)) VALUES \(row)")
-        batch = try db.makeStatement(sql: "INSERT INTO observations(\(columns)) VALUES "
+        // OR FAIL: a failing row ends the statement without undoing its
+        // earlier rows, so SQLite keeps no statement journal (plain INSERT of
+        // 64 rows copied every page it touched to a temporary file: 1 GB for
+        // 1 M rows). Any failure rolls the whole file's transaction back.
+        batch = try db.makeStatement(sql: "INSERT OR FAIL INTO observations(\(columns)) VALUES "
             + Array(repeating: row, count: Self.batchSize).joined(separator: ", "))
         lookup = try db.makeStatement(sql: """
             SELECT value_e6, import_id FROM observations

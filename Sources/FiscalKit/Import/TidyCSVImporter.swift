@@ -106,9 +106,15 @@ struct TidyCSVImporter {
     let path: String
     let fingerprint: FileFingerprint
     let progress: ImportProgress?
+    /// The fingerprint's encoding is a guess from the first block: the
+    /// reading checks that the file is UTF-8 throughout (``UTF8BlockStream/NotUTF8``).
+    var validatesUTF8 = false
+    /// Called after each chunk of rows is written (the import checks the
+    /// file's SHA-256 there once it is taken).
+    var afterChunk: () throws -> Void = {}
 
     func run(in db: Database, importID: Int64) throws -> ImportSummary {
-        let stream = try UTF8BlockStream(path: path, encoding: fingerprint.encoding)
+        let stream = try UTF8BlockStream(path: path, encoding: fingerprint.encoding, validating: validatesUTF8)
         let reader = CSVRecordReader(source: path) {
             var block: [UInt8] = []
             try stream.next(into: &block)
@@ -213,6 +219,7 @@ struct TidyCSVImporter {
                 }
             }
             if let fileProblem = chunk.fileProblem { problem(fileProblem.message, line: fileProblem.line) }
+            try afterChunk()
             if chunk.isLast {
                 bytesRead = chunk.bytesRead
                 break

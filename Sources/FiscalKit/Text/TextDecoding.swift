@@ -54,6 +54,66 @@ public struct FileFingerprint: Sendable {
     }
 }
 
+extension FileFingerprint {
+    /// The file's first bytes and size, without its SHA-256 (empty), taken
+    /// for UTF-8 because its first block is: a tidy CSV's import begins with
+    /// this while ``PendingSHA256`` hashes the file and the reading checks
+    /// the rest is UTF-8. Nil when the first block is not UTF-8.
+    static func opening(path: String) throws -> FileFingerprint? {
+        let file = try FileBlockReader(path: path)
+        var block: [UInt8] = []
+        _ = try file.read(into: &block)
+        var validator = UTF8Validator()
+        block.withUnsafeBufferPointer { validator.consume($0) }
+        guard validator.isValid else { return nil }       // an unfinished last character is fine here
+        var info = stat()
+        guard stat(path, &info) == 0 else { throw FiscalError.file(path, String(cString: strerror(errno))) }
+        let head = Array(block.prefix(4096))
+        return FileFingerprint(sha256: "", byteCount: Int(info.st_size), encoding: .utf8,
+                               hasByteOrderMark: head.starts(with: [0xEF, 0xBB, 0xBF]), head: head)
+    }
+}
+
+/// A file's SHA-256 taken on a thread of its own while a tidy CSV's rows are
+/// read and written: waiting for it before the first row was 4 % of a 1 M-row
+/// import (BENCHMARKS.md).
+final class PendingSHA256: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var result: Result<String, any Error>?
+
+    init(path: String) {
+        let thread = Thread { [self] in
+            let taken = Result { () throws -> String in
+                let file = try FileBlockReader(path: path)
+                var block: [UInt8] = []
+                var hasher = SHA256()
+                while try file.read(into: &block) > 0 {
+                    block.withUnsafeBufferPointer { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+                }
+                return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+            }
+            condition.withLock {
+                result = taken
+                condition.broadcast()
+            }
+        }
+        thread.start()
+    }
+
+    /// The digest if it has been taken, else nil.
+    func ifTaken() throws -> String? {
+        try condition.withLock { try result?.get() }
+    }
+
+    /// The digest, once taken.
+    func wait() throws -> String {
+        try condition.withLock {
+            while result == nil { condition.wait() }
+            return try result!.get()
+        }
+    }
+}
+
 /// Incremental UTF-8 validation across block boundaries (ASCII fast path).
 struct UTF8Validator {
     private(set) var isValid = true
@@ -140,16 +200,29 @@ final class UTF8BlockStream {
 
     var bytesRead: Int { file.bytesRead }
 
-    init(path: String, encoding: TextEncoding) throws {
+    /// Checks, as it reads, that a file taken for UTF-8 is UTF-8 throughout
+    /// (``NotUTF8`` when not), for an import that began before the whole file
+    /// was checked.
+    private var validator: UTF8Validator?
+
+    /// A UTF-8 stream's bytes were not all UTF-8.
+    struct NotUTF8: Error {}
+
+    init(path: String, encoding: TextEncoding, validating: Bool = false) throws {
         file = try FileBlockReader(path: path)
         self.encoding = encoding
         if encoding == .gb18030 { converter = try GB18030Converter(path: path) }
+        if validating && encoding == .utf8 { validator = UTF8Validator() }
     }
 
     /// The next UTF-8 block, empty at the end.
     func next(into block: inout [UInt8]) throws {
         var raw: [UInt8] = []
         let count = try file.read(into: &raw)
+        if validator != nil {
+            raw.withUnsafeBufferPointer { validator!.consume($0) }
+            guard validator!.isValid, count > 0 || validator!.isComplete else { throw NotUTF8() }
+        }
         if let converter {
             block = try converter.convert(raw, final: count == 0)
         } else {
