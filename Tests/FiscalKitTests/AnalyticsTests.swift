@@ -174,6 +174,20 @@ struct AnalyticsTests {
         #expect(!FileManager.default.fileExists(atPath: scratch.path("a/.nontax_cost_rate.csv.tmp")))
     }
 
+    @Test("an export file whose rows fail half way leaves neither the file nor its temporary")
+    func exportFailureLeavesNothing() throws {
+        struct ReadFailed: Error {}
+        let target = scratch.path("three_public.csv")
+        #expect(throws: ReadFailed.self) {
+            try TrendExport.replace(target) { sink in
+                _ = Array("unit,year\n".utf8).withUnsafeBytes(sink)
+                throw ReadFailed()
+            }
+        }
+        #expect(!FileManager.default.fileExists(atPath: target))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.folder).filter { $0.hasSuffix(".tmp") }.isEmpty)
+    }
+
     @Test("one hand-computed trend in every output format and both languages")
     func everyFormat() throws {
         // 甲镇 1,200 → 1,500 → 1,350: +300 (+25 %), then −150 (−10 %).

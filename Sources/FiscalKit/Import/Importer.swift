@@ -43,10 +43,17 @@ public struct Importer {
             do {
                 return try importTidyCSV(path: path, fingerprint: opening, pendingSHA256: sha256, progress: progress)
             } catch {
-                let fingerprint = try FileFingerprint.of(path: path)
-                if let unchanged = try previousImport(of: path, sha256: fingerprint.sha256) { return unchanged }
-                // A UTF-8 file's failure is the file's (bad rows, a bad header): the same as below.
-                if fingerprint.encoding == .utf8, !(error is UTF8BlockStream.NotUTF8) { throw error }
+                // The digest taken meanwhile (the thread is done with the file then).
+                if let digest = try? sha256.wait(), let unchanged = try? previousImport(of: path, sha256: digest) {
+                    return unchanged
+                }
+                // Bad rows are reported only once the whole file is read, which
+                // checked it is UTF-8: the usual way would say the same.
+                if case FiscalError.badRows = error { throw error }
+                // Anything else may have stopped the reading early: the whole file
+                // decides. A failure reading it leaves the first error standing.
+                guard let fingerprint = try? FileFingerprint.of(path: path) else { throw error }
+                if fingerprint.encoding == .utf8, !(error is UTF8BlockStream.NotUTF8), !(error is ImportedBefore) { throw error }
                 taken = fingerprint
             }
         }

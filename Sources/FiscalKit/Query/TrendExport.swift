@@ -125,9 +125,16 @@ public struct TrendExport {
         guard descriptor >= 0 else { throw FiscalError.file(temporary, "cannot write (\(String(cString: strerror(errno))))") }
         defer { close(descriptor) }
         var hasher = SHA256()
-        let complete = try write { bytes in
-            if hashing { hasher.update(bufferPointer: bytes) }
-            return RowStream.writeAll(bytes, to: descriptor)
+        let complete: Bool
+        do {
+            complete = try write { bytes in
+                if hashing { hasher.update(bufferPointer: bytes) }
+                return RowStream.writeAll(bytes, to: descriptor)
+            }
+        } catch {
+            // The rows are read as they are written: a failing read leaves no temporary behind.
+            unlink(temporary)
+            throw error
         }
         guard complete else {
             let reason = String(cString: strerror(errno))

@@ -153,6 +153,7 @@ public struct Trends {
     /// each period's previous value is the row before it of the same quarter.
     /// When some name's byte order differs from Swift's (a name not in NFC,
     /// which the import never stores), the rows are read whole and sorted here.
+    /// `body` runs inside the read: it must not use the database itself.
     public func forEachRow(indicator name: String, filter: Filter, _ body: (Row) throws -> Void) throws {
         let streamed = try database.queue.read { db -> Bool in
             guard try Self.namesSortAsInSwift(db) else { return false }
@@ -161,7 +162,7 @@ public struct Trends {
             // the export's 500,000-row files in 0.42 s, not 0.53 s (BENCHMARKS.md).
             try db.execute(sql: "PRAGMA threads = 2")
             let cursor = try GRDB.Row.fetchCursor(
-                db.cachedStatement(sql: "SELECT * FROM (\(query)) ORDER BY unit, year, quarter"), arguments: arguments)
+                db.cachedStatement(sql: "SELECT * FROM (\(query)\n) ORDER BY unit, year, quarter"), arguments: arguments)
             var yearOverYear = YearOverYear(code: code, filter: filter)
             var unit = UnitColumns(name: "", region: nil, kind: "")
             var unitID: Int64?
@@ -226,9 +227,11 @@ public struct Trends {
                 self.unit = unitID
                 for index in last.indices { last[index] = (Int.min, nil) }
             }
-            guard last.indices.contains(quarter) else { return }
-            let previous = last[quarter].year == year - 1 ? last[quarter].value : nil
-            last[quarter] = (year, value)
+            var previous: Double?
+            if last.indices.contains(quarter) {                 // always, by the CHECK; else no previous
+                previous = last[quarter].year == year - 1 ? last[quarter].value : nil
+                last[quarter] = (year, value)
+            }
             if let from = filter.from, year < from { return }
             if filter.onlyTrendRows && value == nil && previous == nil { return }
             let change = value.flatMap { v in previous.map { v - $0 } }
