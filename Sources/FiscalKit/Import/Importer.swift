@@ -68,10 +68,13 @@ public struct Importer {
 
     /// The summary of an earlier import of the same bytes, if any.
     func previousImport(of path: String, sha256: String) throws -> ImportSummary? {
-        guard let previous = try database.queue.read({ db in
-            try Row.fetchOne(db, sql: "SELECT id, path, format, encoding, rows, figures, missing, conflicts FROM imports WHERE sha256 = ?",
-                             arguments: [sha256])
-        }) else { return nil }
+        try database.queue.read { try Self.previousImport(of: path, sha256: sha256, $0) }
+    }
+
+    static func previousImport(of path: String, sha256: String, _ db: Database) throws -> ImportSummary? {
+        guard let previous = try Row.fetchOne(db, sql: "SELECT id, path, format, encoding, rows, figures, missing, conflicts FROM imports WHERE sha256 = ?",
+                                              arguments: [sha256])
+        else { return nil }
         return ImportSummary(path: path, outcome: .unchanged(importID: previous["id"], path: previous["path"]),
                              format: previous["format"], encoding: previous["encoding"], rows: previous["rows"],
                              figures: previous["figures"], missing: previous["missing"], conflicts: previous["conflicts"])
@@ -116,8 +119,7 @@ public struct Importer {
                     guard !confirmed, let pendingSHA256,
                           let digest = waiting ? try pendingSHA256.wait() : try pendingSHA256.ifTaken() else { return }
                     confirmed = true
-                    guard try !Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM imports WHERE sha256 = ?)", arguments: [digest])!
-                    else { throw ImportedBefore() }
+                    guard try Self.previousImport(of: path, sha256: digest, db) == nil else { throw ImportedBefore() }
                     try db.execute(sql: "UPDATE imports SET sha256 = ? WHERE id = ?", arguments: [digest, importID])
                 }
                 var importer = TidyCSVImporter(path: path, fingerprint: fingerprint, progress: progress)

@@ -31,15 +31,13 @@ public struct FileFingerprint: Sendable {
             let file = try FileBlockReader(path: path)
             var block: [UInt8] = []
             if task == 0 {
-                var hasher = SHA256()
                 var head: [UInt8] = []
                 var total = 0
-                while try file.read(into: &block) > 0 {
-                    block.withUnsafeBufferPointer { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+                let digest = try sha256(of: file) { block in
                     if head.count < 4096 { head.append(contentsOf: block.prefix(4096 - head.count)) }
                     total += block.count
                 }
-                return .hashed(digest: hasher.finalize().map { String(format: "%02x", $0) }.joined(), head: head, total: total)
+                return .hashed(digest: digest, head: head, total: total)
             }
             var validator = UTF8Validator()
             while validator.isValid, try file.read(into: &block) > 0 {
@@ -51,6 +49,17 @@ public struct FileFingerprint: Sendable {
         else { preconditionFailure("each task returns its own part") }
         return FileFingerprint(sha256: digest, byteCount: total, encoding: isUTF8 ? .utf8 : .gb18030,
                                hasByteOrderMark: head.starts(with: [0xEF, 0xBB, 0xBF]), head: head)
+    }
+
+    /// The SHA-256 (hex) of the rest of `file`, each block also handed to `eachBlock`.
+    static func sha256(of file: FileBlockReader, eachBlock: ([UInt8]) -> Void = { _ in }) throws -> String {
+        var block: [UInt8] = []
+        var hasher = SHA256()
+        while try file.read(into: &block) > 0 {
+            block.withUnsafeBufferPointer { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+            eachBlock(block)
+        }
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
     }
 }
 
@@ -83,15 +92,7 @@ final class PendingSHA256: @unchecked Sendable {
 
     init(path: String) {
         let thread = Thread { [self] in
-            let taken = Result { () throws -> String in
-                let file = try FileBlockReader(path: path)
-                var block: [UInt8] = []
-                var hasher = SHA256()
-                while try file.read(into: &block) > 0 {
-                    block.withUnsafeBufferPointer { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
-                }
-                return hasher.finalize().map { String(format: "%02x", $0) }.joined()
-            }
+            let taken = Result { try FileFingerprint.sha256(of: FileBlockReader(path: path)) }
             condition.withLock {
                 result = taken
                 condition.broadcast()
